@@ -1,0 +1,11 @@
+"""Experiments: every `speedprior run CONFIG.toml` kind, looked up by its `kind` key.
+
+A kind is a module with a pydantic `Config` (subclass of `ExperimentConfig`) and a function
+`run(config, ctx) -> dict` that returns the summary. Modules are imported only when their kind
+is run, so the CLI stays fast and torch is loaded only by the experiments that need it.
+"""
+
+from speedprior.experiments.registry import KINDS, ExperimentConfig, load_kind
+from speedprior.experiments.runner import RunContext, load_config, run_experiment
+
+__all__ = ["KINDS", "ExperimentConfig", "RunContext", "load_config", "load_kind", "run_experiment"]

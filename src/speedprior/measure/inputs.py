@@ -1,0 +1,46 @@
+"""Input sets: every word over an alphabet of a given length, or a seeded sample of them.
+
+Words are returned as a 2-D array of symbol indices (row = one word), which is what the
+compiled kernels consume; `words_to_strings` turns them back into text for display.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from speedprior.errors import BudgetError
+
+MAX_ENUMERATED_WORDS = 1 << 26  # 64M words: beyond this, sample instead
+
+
+def all_words(alphabet_size: int, length: int) -> np.ndarray:
+    """Return every word of `length` over {0..alphabet_size-1}, in lexicographic order."""
+    if alphabet_size < 1:
+        raise BudgetError(f"alphabet size must be at least 1, got {alphabet_size}")
+    if length < 0:
+        raise BudgetError(f"word length must be non-negative, got {length}")
+    count = alphabet_size**length
+    if count > MAX_ENUMERATED_WORDS:
+        raise BudgetError(
+            f"{alphabet_size}^{length} = {count} words is too many to enumerate; sample instead"
+        )
+    index = np.arange(count, dtype=np.int64)
+    words = np.empty((count, length), dtype=np.uint8)
+    for position in range(length - 1, -1, -1):  # last position varies fastest
+        words[:, position] = index % alphabet_size
+        index //= alphabet_size
+    return words
+
+
+def sample_words(alphabet_size: int, length: int, count: int, seed: int) -> np.ndarray:
+    """Return `count` words of `length` drawn uniformly (with replacement) using `seed`."""
+    if alphabet_size < 1 or length < 0 or count < 0:
+        raise BudgetError(f"bad sample request: alphabet={alphabet_size} length={length} count={count}")
+    rng = np.random.default_rng(seed)
+    return rng.integers(0, alphabet_size, size=(count, length), dtype=np.uint8)
+
+
+def words_to_strings(words: np.ndarray, alphabet: str | list[str]) -> list[str]:
+    """Render rows of symbol indices as strings over `alphabet`."""
+    table = np.array(list(alphabet), dtype=object)
+    return ["".join(row) for row in table[np.asarray(words, dtype=np.int64)]]
