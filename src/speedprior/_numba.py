@@ -2,5 +2,5 @@
 
 # cache=True keeps compiled kernels on disk so a CLI call does not recompile;
 # nogil lets threads (and prange) run kernels side by side.
-JIT = dict(nopython=True, cache=True, nogil=True)
-PARALLEL_JIT = dict(nopython=True, cache=True, nogil=True, parallel=True)
+JIT = dict(cache=True, nogil=True)
+PARALLEL_JIT = dict(cache=True, nogil=True, parallel=True)

@@ -1,7 +1,7 @@
 """Measure layer: cost profiles over inputs, partitions, statistics and growth fits (pure NumPy)."""
 
 from speedprior.measure.growth import GROWTH_CLASSES, GrowthFit, fit_growth
-from speedprior.measure.inputs import all_words, sample_words, words_to_strings
+from speedprior.measure.inputs import all_words, sample_words, sorted_words, words_to_strings
 from speedprior.measure.profile import CostProfile
 from speedprior.measure.statistics import (
     Max,
@@ -29,5 +29,6 @@ __all__ = [
     "fit_growth",
     "get_statistic",
     "sample_words",
+    "sorted_words",
     "words_to_strings",
 ]

@@ -6,6 +6,8 @@ compiled kernels consume; `words_to_strings` turns them back into text for displ
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from speedprior.errors import BudgetError
@@ -44,3 +46,17 @@ def words_to_strings(words: np.ndarray, alphabet: str | list[str]) -> list[str]:
     """Render rows of symbol indices as strings over `alphabet`."""
     table = np.array(list(alphabet), dtype=object)
     return ["".join(row) for row in table[np.asarray(words, dtype=np.int64)]]
+
+
+def sorted_words(alphabet_size: int, length: int) -> np.ndarray:
+    """Every word of `length` whose symbols never decrease (0^a 1^b for a binary alphabet).
+
+    These are C(length + k - 1, k - 1) words, so long lengths stay cheap; for the 0^k 1^k
+    deciders they are exactly the inputs that survive the first scan, where worst cases live.
+    """
+    if alphabet_size < 1 or length < 0:
+        raise BudgetError(f"bad sorted-word request: alphabet={alphabet_size} length={length}")
+    rows = []
+    for cut in itertools.combinations_with_replacement(range(alphabet_size), length):
+        rows.append(cut)
+    return np.array(rows, dtype=np.uint8).reshape(len(rows), length)

@@ -1,0 +1,139 @@
+"""Compiled kernels that step Turing machines. Arrays and scalars in, arrays out.
+
+Tables are flat: entry i = state * R + read, where R = m**k. A run stops when a transition's
+next state is negative (a stop code) or when `budget` steps have been taken. Tapes start with
+room around the input and double when a head walks off either end, so a run is limited only
+by its budget.
+"""
+
+import numpy as np
+from numba import njit, prange
+
+from speedprior._numba import JIT, PARALLEL_JIT
+
+UNDEFINED = -4
+
+
+@njit(**JIT)
+def _grow_1tape(tape):
+    # Double the tape, keeping the old contents centred; return the shift applied to positions.
+    size = tape.shape[0]
+    shift = size // 2
+    grown = np.zeros(size + 2 * shift, dtype=tape.dtype)
+    grown[shift : shift + size] = tape
+    return grown, shift
+
+
+@njit(**JIT)
+def _grow_ktape(tapes):
+    size = tapes.shape[1]
+    shift = size // 2
+    grown = np.zeros((tapes.shape[0], size + 2 * shift), dtype=tapes.dtype)
+    grown[:, shift : shift + size] = tapes
+    return grown, shift
+
+
+@njit(**JIT)
+def run_word_1tape(next_state, write, move, m, undefined_code, word, budget):
+    """Run a 1-tape machine on `word`; return (steps, stop, tape, lo, hi, head).
+
+    stop is the stop code (<0) or the state the budget ran out in (>=0); tape[lo:hi+1] holds
+    every cell that was visited or written, with the head at `head`.
+    """
+    n = word.shape[0]
+    size = 2 * n + 64
+    tape = np.zeros(size, dtype=np.uint8)
+    head = (size - n) // 2
+    tape[head : head + n] = word
+    lo, hi = head, head + max(n, 1) - 1
+    state, steps = 0, 0
+    while steps < budget:
+        i = state * m + tape[head]
+        nxt = next_state[i]
+        steps += 1
+        if nxt == UNDEFINED:
+            state = undefined_code
+            break
+        tape[head] = write[i]
+        head += move[i]
+        state = nxt
+        if head < 0 or head >= tape.shape[0]:
+            tape, shift = _grow_1tape(tape)
+            head += shift
+            lo += shift
+            hi += shift
+        if head < lo:
+            lo = head
+        elif head > hi:
+            hi = head
+        if nxt < 0:
+            break
+    return steps, state, tape, lo, hi, head
+
+
+@njit(**JIT)
+def run_word_ktape(next_state, write, move, m, k, undefined_code, word, budget):
+    """Run a k-tape machine on `word` (on tape 0); return (steps, stop, tapes, lo, hi, heads)."""
+    n = word.shape[0]
+    size = 2 * n + 64
+    tapes = np.zeros((k, size), dtype=np.uint8)
+    start = (size - n) // 2
+    tapes[0, start : start + n] = word
+    heads = np.full(k, start, dtype=np.int64)
+    lo, hi = start, start + max(n, 1) - 1
+    state, steps = 0, 0
+    while steps < budget:
+        read, power = 0, 1
+        for t in range(k):
+            read += tapes[t, heads[t]] * power
+            power *= m
+        i = state * power + read
+        nxt = next_state[i]
+        steps += 1
+        if nxt == UNDEFINED:
+            state = undefined_code
+            break
+        grow = False
+        for t in range(k):
+            tapes[t, heads[t]] = write[i, t]
+            heads[t] += move[i, t]
+            if heads[t] < 0 or heads[t] >= tapes.shape[1]:
+                grow = True
+        state = nxt
+        if grow:
+            tapes, shift = _grow_ktape(tapes)
+            heads += shift
+            lo += shift
+            hi += shift
+        for t in range(k):
+            if heads[t] < lo:
+                lo = heads[t]
+            elif heads[t] > hi:
+                hi = heads[t]
+        if nxt < 0:
+            break
+    return steps, state, tapes, lo, hi, heads
+
+
+@njit(**PARALLEL_JIT)
+def run_batch(next_state, write, move, m, k, undefined_code, words, offsets, budget, steps, stops, ones):
+    """Run every word (words[offsets[j]:offsets[j+1]]) in parallel, filling steps/stops/ones."""
+    write1 = np.ascontiguousarray(write[:, 0])
+    move1 = np.ascontiguousarray(move[:, 0])
+    for j in prange(offsets.shape[0] - 1):
+        word = words[offsets[j] : offsets[j + 1]]
+        if k == 1:
+            s, stop, tape, lo, hi, _ = run_word_1tape(next_state, write1, move1, m, undefined_code, word, budget)
+            count = 0
+            for c in range(lo, hi + 1):
+                if tape[c] != 0:
+                    count += 1
+        else:
+            s, stop, tapes, lo, hi, _ = run_word_ktape(next_state, write, move, m, k, undefined_code, word, budget)
+            count = 0
+            for c in range(lo, hi + 1):
+                if tapes[0, c] != 0:
+                    count += 1
+        steps[j] = s
+        stops[j] = stop
+        ones[j] = count

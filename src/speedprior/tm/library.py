@@ -1,0 +1,57 @@
+"""Named machines: the 0^k 1^k deciders of Sipser's text and the busy beaver champions.
+
+`load_machine(spec)` accepts a library name, a path to a TOML machine file, or a string in the
+Standard TM Text Format, which is what every CLI `--machine` option takes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from speedprior.errors import ParseError, UnknownNameError
+from speedprior.tm.machine import TuringMachine
+from speedprior.tm.spec import load_spec
+from speedprior.tm.standard import looks_standard, parse_standard
+
+_DIR = Path(__file__).resolve().parent / "machines"
+
+# Busy beaver champions (1 tape, 2 symbols, blank tape): (Standard string, steps, ones).
+# Steps count the halting transition; ones are the non-blank cells left on the tape.
+BUSY_BEAVERS = {
+    "bb2": ("1RB1LB_1LA1RZ", 6, 4),
+    "bb3": ("1RB1RZ_1LB0RC_1LC1LA", 21, 5),
+    "bb4": ("1RB1LB_1LA0LC_1RZ1LD_1RD0RA", 107, 13),
+    "bb5": ("1RB1LC_1RC1RB_1RD0LE_1LA1LD_1RZ0LA", 47_176_870, 4_098),
+}
+
+DECIDERS = ("sipser-0n1n-zigzag", "sipser-0n1n-halving", "sipser-0n1n-2tape")
+LIBRARY: tuple[str, ...] = DECIDERS + tuple(BUSY_BEAVERS)
+
+
+def get_machine(name: str) -> TuringMachine:
+    """Return the library machine called `name`."""
+    if name in BUSY_BEAVERS:
+        return parse_standard(BUSY_BEAVERS[name][0], name=name)
+    if name in DECIDERS:
+        return load_spec(_DIR / f"{name}.toml")
+    raise UnknownNameError(f"unknown machine {name!r}; library machines: {', '.join(LIBRARY)}")
+
+
+def load_machine(spec: str | TuringMachine) -> TuringMachine:
+    """Resolve a library name, a TOML machine file or a Standard-format string to a machine."""
+    if isinstance(spec, TuringMachine):
+        return spec
+    spec = str(spec).strip()
+    if spec in LIBRARY:
+        return get_machine(spec)
+    path = Path(spec)
+    if path.suffix == ".toml" or path.is_file():
+        if not path.is_file():
+            raise ParseError(f"machine file not found: {spec}")
+        return load_spec(path)
+    if looks_standard(spec):
+        return parse_standard(spec)
+    raise UnknownNameError(
+        f"{spec!r} is not a library machine, a machine file or a Standard TM string; "
+        f"library machines: {', '.join(LIBRARY)}"
+    )

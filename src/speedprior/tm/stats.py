@@ -1,0 +1,54 @@
+"""Step statistics of a machine by input length, with growth fits: what `tm stats` reports."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from speedprior.errors import BudgetError
+from speedprior.measure.growth import fit_growth
+from speedprior.tm.machine import TuringMachine
+from speedprior.tm.run import STATS_BUDGET, steps_profile
+
+STATISTICS = ("mean", "max", "min", "median")
+
+
+def parse_lengths(text: str) -> range:
+    """Parse 'A:B' or 'A:B:STEP' (B inclusive) or a single 'N' into a range of input lengths."""
+    parts = str(text).split(":")
+    try:
+        numbers = [int(p) for p in parts]
+    except ValueError:
+        numbers = []
+    if len(numbers) == 1:
+        numbers = numbers * 2
+    if len(numbers) == 2:
+        numbers.append(1)
+    if len(numbers) != 3 or numbers[0] < 0 or numbers[1] < numbers[0] or numbers[2] < 1:
+        raise BudgetError(f"bad length range {text!r}: use A:B or A:B:STEP with 0 <= A <= B, e.g. 0:12")
+    low, high, step = numbers
+    return range(low, high + 1, step)
+
+
+def step_statistics(
+    machine: TuringMachine,
+    lengths: Sequence[int],
+    budget: int = STATS_BUDGET,
+    statistics: Sequence[str] = STATISTICS,
+    sample: int | None = None,
+    seed: int = 0,
+    progress=None,
+    family: str = "all",
+) -> dict:
+    """Per-length rows (inputs, halted, accepted, statistics over halted inputs) and growth fits."""
+    batch = steps_profile(machine, lengths, budget, sample=sample, seed=seed, progress=progress, family=family)
+    rows = batch.profile().summary(statistics)
+    for row in rows:
+        row["n"] = row.pop("key")
+    rows = [{"n": r["n"], **{k: v for k, v in r.items() if k != "n"}} for r in rows]
+    fits = {}
+    for stat in ("mean", "max"):
+        points = [(r["n"], r[stat]) for r in rows if r.get(stat) is not None]
+        if sum(1 for n, _ in points if n >= 1) >= 3:
+            fits[stat] = fit_growth(*zip(*points, strict=True)).to_dict()
+    return {"machine": machine.name or str(machine), "budget": budget, "inputs": family, "lengths": rows,
+            "fit": fits}
