@@ -205,4 +205,6 @@ def get_prior(spec: str | Prior) -> Prior:
             return QuantileSpeed(float(text[1:]))
         except ValueError:
             pass
-    raise UnknownNameError(f"unknown prior {spec!r}; known: {', '.join(PRIORS)}, qQ, or mixtures like 'simplicity+average'")
+    raise UnknownNameError(
+        f"unknown prior {spec!r}; known: {', '.join(PRIORS)}, qQ, or mixtures like 'simplicity+average'"
+    )
