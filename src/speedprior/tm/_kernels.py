@@ -35,40 +35,37 @@ def _grow_ktape(tapes):
 
 @njit(**JIT)
 def run_word_1tape(next_state, write, move, m, undefined_code, word, budget):
-    """Run a 1-tape machine on `word`; return (steps, stop, tape, lo, hi, head).
+    """Run a 1-tape machine on `word`; return (steps, stop, tape, head).
 
-    stop is the stop code (<0) or the state the budget ran out in (>=0); tape[lo:hi+1] holds
-    every cell that was visited or written, with the head at `head`.
+    stop is the stop code (<0) or the state the budget ran out in (>=0). The loop does the
+    least per step (one branch for every kind of stop, one for the tape's ends) because the
+    busy beavers run it tens of millions of times.
     """
     n = word.shape[0]
-    size = 2 * n + 64
+    size = 2 * n + 1024
     tape = np.zeros(size, dtype=np.uint8)
     head = (size - n) // 2
     tape[head : head + n] = word
-    lo, hi = head, head + max(n, 1) - 1
     state, steps = 0, 0
     while steps < budget:
         i = state * m + tape[head]
         nxt = next_state[i]
         steps += 1
-        if nxt == UNDEFINED:
-            state = undefined_code
-            break
+        if nxt < 0:
+            if nxt == UNDEFINED:
+                state = undefined_code
+                break
+            state = nxt  # a halting transition still writes and moves
         tape[head] = write[i]
         head += move[i]
-        state = nxt
-        if head < 0 or head >= tape.shape[0]:
+        if head < 0 or head >= size:
             tape, shift = _grow_1tape(tape)
             head += shift
-            lo += shift
-            hi += shift
-        if head < lo:
-            lo = head
-        elif head > hi:
-            hi = head
+            size = tape.shape[0]
         if nxt < 0:
             break
-    return steps, state, tape, lo, hi, head
+        state = nxt
+    return steps, state, tape, head
 
 
 @njit(**JIT)
@@ -123,9 +120,9 @@ def run_batch(next_state, write, move, m, k, undefined_code, words, offsets, bud
     for j in prange(offsets.shape[0] - 1):
         word = words[offsets[j] : offsets[j + 1]]
         if k == 1:
-            s, stop, tape, lo, hi, _ = run_word_1tape(next_state, write1, move1, m, undefined_code, word, budget)
+            s, stop, tape, _ = run_word_1tape(next_state, write1, move1, m, undefined_code, word, budget)
             count = 0
-            for c in range(lo, hi + 1):
+            for c in range(tape.shape[0]):
                 if tape[c] != 0:
                     count += 1
         else:

@@ -33,7 +33,7 @@ class RunResult:
     steps: int
     ones: int  # non-blank cells on tape 1 at the end
     state: str  # 'halt', 'accept', 'reject' or the state the budget ran out in
-    tape: str  # tape 1 from the leftmost to the rightmost cell visited
+    tape: str  # tape 1 from its leftmost to its rightmost non-blank cell, widened to reach the head
     head: int  # head position on tape 1, as an index into `tape`
     seconds: float
 
@@ -84,9 +84,12 @@ def run(machine: TuringMachine, input: str = "", budget: int = RUN_BUDGET) -> Ru
     m, k = machine.n_symbols, machine.n_tapes
     start = time.perf_counter()
     if k == 1:
-        steps, stop, tape, lo, hi, head = _kernels.run_word_1tape(
+        steps, stop, tape, head = _kernels.run_word_1tape(
             next_state, np.ascontiguousarray(write[:, 0]), np.ascontiguousarray(move[:, 0]), m,
             machine.undefined_code, word, budget)
+        marked = np.flatnonzero(tape)
+        lo = min(int(marked[0]), head) if marked.size else head
+        hi = max(int(marked[-1]), head) if marked.size else head
         first = tape[lo : hi + 1]
     else:
         steps, stop, tapes, lo, hi, heads = _kernels.run_word_ktape(

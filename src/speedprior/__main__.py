@@ -1,0 +1,5 @@
+"""`python -m speedprior` runs the CLI."""
+
+from speedprior.cli import main
+
+main()
