@@ -12,6 +12,12 @@ from speedprior.errors import UnknownNameError
 # kind -> module defining `Config` and `run(config, ctx)`. One line per kind.
 KINDS: dict[str, str] = {
     "tm-compare": "speedprior.experiments.tm_compare",
+    "pondernet": "speedprior.train.experiments.ponder",
+    "parity-extrapolation": "speedprior.train.experiments.ponder",
+    "early-exit": "speedprior.train.experiments.early_exit",
+    "growth": "speedprior.train.experiments.growth",
+    "fixed-rollouts": "speedprior.train.experiments.rollouts",
+    "deception-selection": "speedprior.testbeds.experiments",
 }
 
 
