@@ -1,0 +1,2 @@
+"""Program search under speed priors: TNF enumeration, program spaces, tasks, dovetailing,
+Levin search and computational annealing."""

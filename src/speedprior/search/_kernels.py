@@ -1,0 +1,176 @@
+"""Compiled kernels for tree-normal-form (TNF) enumeration of 1-tape machines.
+
+Tables are flat: entry t = state * m + read. A partial machine has UNDEFINED entries; the
+TNF tree branches where a run first reaches one. Child order at a branch (shared with the
+pure-Python reference in `enumerate.py`): the stop children first (one per stop code, each
+writing 1 and moving right), then every (write, move, target) with write slowest, move L
+before R, and target fastest over the states already used plus the first unused one.
+
+The blank-tape kernel keeps one tape snapshot per tree level, so a child resumes from the
+configuration where its parent stopped instead of re-running from the blank tape.
+"""
+
+import numpy as np
+from numba import njit, prange
+
+from speedprior._numba import JIT, PARALLEL_JIT
+
+HALT, UNDEFINED = -1, -4
+BUDGET_OUT, STOPPED = -1, -2  # _simulate's "which transition" answers when no branch is reached
+
+
+@njit(**JIT)
+def _simulate(ns, wr, mv, m, tape, head, state, steps, ones, lo, hi, budget):
+    """Run from a configuration until an undefined transition, a stop, or the budget.
+
+    Returns (t, head, state, steps, ones, lo, hi): t is the undefined transition reached, or
+    BUDGET_OUT, or STOPPED (then `state` is the stop code and the stop step is counted).
+    The tape must be wide enough for `budget` moves either way from the start.
+    """
+    while steps < budget:
+        t = state * m + tape[head]
+        nxt = ns[t]
+        if nxt == UNDEFINED:
+            return t, head, state, steps, ones, lo, hi
+        old = tape[head]
+        new = wr[t]
+        ones += (new != 0) - (old != 0)
+        tape[head] = new
+        head += mv[t]
+        steps += 1
+        if head < lo:
+            lo = head
+        elif head > hi:
+            hi = head
+        if nxt < 0:
+            return STOPPED, head, nxt, steps, ones, lo, hi
+        state = nxt
+    return BUDGET_OUT, head, state, steps, ones, lo, hi
+
+
+@njit(**JIT)
+def probe_blank(ns, wr, mv, m, budget):
+    """Run a partial machine from the blank tape: (t, steps, ones, tape-cell-read-is-blank)."""
+    tape = np.zeros(2 * budget + 3, dtype=np.uint8)
+    c = budget + 1
+    t, head, state, steps, ones, lo, hi = _simulate(ns, wr, mv, m, tape, c, 0, 0, 0, c, c, budget)
+    return t, steps, ones, tape[head] == 0
+
+
+@njit(**JIT)
+def _record(tab_ns, tab_wr, tab_mv, ns, wr, mv, t, code):
+    # Copy a machine into a result slot; t >= 0 marks the stop transition to write there.
+    tab_ns[:] = ns
+    tab_wr[:] = wr
+    tab_mv[:] = mv
+    if t >= 0:
+        tab_ns[t] = code
+        tab_wr[t] = 1
+        tab_mv[t] = 1
+
+
+@njit(**JIT)
+def subtree_blank(ns0, wr0, mv0, used0, n, m, budget, stats, best_steps, best_ones):
+    """Depth-first search of the TNF subtree below one partial machine, on the blank tape.
+
+    stats[:] = (machines, halted, max_steps, max_ones); best_steps/best_ones (3, n*m) receive
+    the first machine in DFS order reaching each maximum. Only counts leave the kernel.
+    """
+    ns, wr, mv = ns0.copy(), wr0.copy(), mv0.copy()
+    depth = n * m + 1
+    width = 2 * budget + 3
+    tapes = np.zeros((depth, width), dtype=np.uint8)
+    head = np.zeros(depth, np.int64)
+    state = np.zeros(depth, np.int64)
+    steps = np.zeros(depth, np.int64)
+    ones = np.zeros(depth, np.int64)
+    lo = np.zeros(depth, np.int64)
+    hi = np.zeros(depth, np.int64)
+    dirty_lo = np.full(depth, width, np.int64)
+    dirty_hi = np.full(depth, -1, np.int64)
+    trans = np.zeros(depth, np.int64)
+    child = np.zeros(depth, np.int64)
+    nchild = np.zeros(depth, np.int64)
+    used = np.zeros(depth, np.int64)
+    machines, halted, max_steps, max_ones = 0, 0, -1, -1
+
+    c = budget + 1
+    t, h, s, st, on, l, r = _simulate(ns, wr, mv, m, tapes[0], c, 0, 0, 0, c, c, budget)
+    if t < 0:  # the root is itself a leaf: it stopped or ran out of budget
+        machines = 1
+        if t == STOPPED:
+            halted, max_steps, max_ones = 1, st, on
+            _record(best_steps[0], best_steps[1], best_steps[2], ns, wr, mv, -1, 0)
+            _record(best_ones[0], best_ones[1], best_ones[2], ns, wr, mv, -1, 0)
+        stats[0], stats[1], stats[2], stats[3] = machines, halted, max_steps, max_ones
+        return
+    d = 0
+    trans[0], head[0], state[0], steps[0], ones[0], lo[0], hi[0] = t, h, s, st, on, l, r
+    used[0] = used0
+    nchild[0] = 1 + 2 * m * min(used0 + 1, n)
+    while d >= 0:
+        if child[d] == nchild[d]:
+            ns[trans[d]] = UNDEFINED
+            d -= 1
+            continue
+        k = child[d]
+        child[d] += 1
+        ti = trans[d]
+        if k == 0:  # the halting child: one more step, writing 1
+            machines += 1
+            halted += 1
+            st = steps[d] + 1
+            on = ones[d] + (1 if tapes[d, head[d]] == 0 else 0)
+            if st > max_steps:
+                max_steps = st
+                _record(best_steps[0], best_steps[1], best_steps[2], ns, wr, mv, ti, HALT)
+            if on > max_ones:
+                max_ones = on
+                _record(best_ones[0], best_ones[1], best_ones[2], ns, wr, mv, ti, HALT)
+            continue
+        k -= 1
+        targets = min(used[d] + 1, n)
+        target = k % targets
+        k //= targets
+        ns[ti] = target
+        mv[ti] = -1 if k % 2 == 0 else 1
+        wr[ti] = k // 2
+        e = d + 1
+        # Wipe what the previous sibling left on this level's tape, then copy the parent's cells.
+        if dirty_hi[e] >= dirty_lo[e]:
+            tapes[e, dirty_lo[e] : dirty_hi[e] + 1] = 0
+        tapes[e, lo[d] : hi[d] + 1] = tapes[d, lo[d] : hi[d] + 1]
+        t, h, s, st, on, l, r = _simulate(ns, wr, mv, m, tapes[e], head[d], state[d], steps[d], ones[d],
+                                          lo[d], hi[d], budget)
+        dirty_lo[e], dirty_hi[e] = l, r
+        if t < 0:  # budget exhausted (no halting transition exists below a branch)
+            machines += 1
+            continue
+        trans[e], head[e], state[e], steps[e], ones[e], lo[e], hi[e] = t, h, s, st, on, l, r
+        used[e] = max(used[d], target + 1)
+        nchild[e] = 1 + 2 * m * min(used[e] + 1, n)
+        child[e] = 0
+        d = e
+    stats[0], stats[1], stats[2], stats[3] = machines, halted, max_steps, max_ones
+
+
+@njit(**PARALLEL_JIT)
+def frontier_blank(ns, wr, mv, used, n, m, budget, stats, best_steps, best_ones):
+    """Search every frontier subtree in parallel (row i of each array is one partial machine)."""
+    for i in prange(ns.shape[0]):
+        subtree_blank(ns[i], wr[i], mv[i], used[i], n, m, budget, stats[i], best_steps[i], best_ones[i])
+
+
+@njit(**JIT)
+def probe_words(ns, wr, mv, m, words, offsets, budget):
+    """Run each word in turn from its own tape; return the first undefined transition reached, or -1."""
+    for j in range(offsets.shape[0] - 1):
+        a, b = offsets[j], offsets[j + 1]
+        size = 2 * budget + (b - a) + 3
+        tape = np.zeros(size, dtype=np.uint8)
+        start = budget + 1
+        tape[start : start + (b - a)] = words[a:b]
+        t = _simulate(ns, wr, mv, m, tape, start, 0, 0, 0, start, start, budget)[0]
+        if t >= 0:
+            return t
+    return -1

@@ -1,0 +1,261 @@
+"""Tree-normal-form (TNF) enumeration of n-state, m-symbol 1-tape Turing machines.
+
+Start from a partial machine (on the blank tape: A0 = 1RB, every other transition
+undefined), run it, and at the first undefined transition reached branch over every way to
+fill it that is distinct up to renaming states: a stop transition (halt, or accept/reject for
+deciders), or any write, any move (L/R) and a next state among those already used plus the
+first unused one. A child that reaches no undefined transition within the budget is a leaf:
+it halted, or it ran out of budget. Transitions never reached stay undefined.
+
+`enumerate_blank` walks the tree for the busy-beaver statistics with a compiled depth-first
+search, parallel over subtrees; `tnf_machines` streams the leaves as machines, for blank or
+for any set of inputs (branching at the first undefined transition reached on any input).
+Neither holds more than a search stack in memory.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from speedprior.errors import BudgetError
+from speedprior.search import _kernels
+from speedprior.tm.machine import ACCEPT, HALT, REJECT, UNDEFINED, TuringMachine
+from speedprior.tm.standard import to_standard
+
+DEFAULT_BUDGET = 107  # BB(4): enough to settle every machine with at most 4 states and 2 symbols
+MAX_BUDGET = 1 << 22  # the blank kernel keeps one tape of 2*budget cells per tree level
+STOP_CODES = {"halt": HALT, "accept": ACCEPT, "reject": REJECT}
+
+
+@dataclass(frozen=True)
+class EnumerationSummary:
+    """Busy-beaver statistics of every TNF machine on the blank tape."""
+
+    states: int
+    symbols: int
+    budget: int
+    machines: int  # leaves of the TNF tree: halted machines plus those out of budget
+    halted: int
+    max_steps: int
+    max_steps_machine: str
+    max_ones: int
+    max_ones_machine: str
+    seconds: float
+
+    def to_dict(self) -> dict:
+        """The JSON form printed by `speedprior tm enumerate`."""
+        return asdict(self)
+
+
+def _check(states: int, symbols: int, budget: int) -> None:
+    if not 1 <= states <= 26:
+        raise BudgetError(f"states must lie in 1..26, got {states}")
+    if not 2 <= symbols <= 10:
+        raise BudgetError(f"symbols must lie in 2..10, got {symbols}")
+    if not 0 <= budget <= MAX_BUDGET:
+        raise BudgetError(f"step budget must lie in 0..{MAX_BUDGET}, got {budget}")
+
+
+def _root(states: int, symbols: int, fix_first: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """The root partial machine: A0 = 1RB when fixed (and there is a B), else nothing defined."""
+    size = states * symbols
+    ns = np.full(size, UNDEFINED, np.int32)
+    wr = np.zeros(size, np.uint8)
+    mv = np.zeros(size, np.int64)
+    if fix_first and states >= 2:
+        ns[0], wr[0], mv[0] = 1, 1, 1
+        return ns, wr, mv, 2
+    return ns, wr, mv, 1
+
+
+def _children(ns, wr, mv, used: int, t: int, states: int, symbols: int, stops: Sequence[int]):
+    """Yield (ns, wr, mv, used) for each child at undefined transition t, in the kernels' order."""
+    for code in stops:
+        c_ns, c_wr, c_mv = ns.copy(), wr.copy(), mv.copy()
+        c_ns[t], c_wr[t], c_mv[t] = code, 1, 1
+        yield c_ns, c_wr, c_mv, used
+    targets = min(used + 1, states)
+    for write in range(symbols):
+        for move in (-1, 1):
+            for target in range(targets):
+                c_ns, c_wr, c_mv = ns.copy(), wr.copy(), mv.copy()
+                c_ns[t], c_wr[t], c_mv[t] = target, write, move
+                yield c_ns, c_wr, c_mv, max(used, target + 1)
+
+
+def machine_from_tables(ns, wr, mv, states: int, symbols: int | Sequence[str], undefined: str = "halt",
+                        input_symbols: Sequence[str] | None = None) -> TuringMachine:
+    """Build a TuringMachine from flat tables (entry state*m + read)."""
+    alphabet = tuple(str(i) for i in range(symbols)) if isinstance(symbols, int) else tuple(symbols)
+    m = len(alphabet)
+    return TuringMachine(
+        np.asarray(ns, np.int32).reshape(states, m),
+        np.asarray(wr, np.uint8).reshape(states, m, 1),
+        np.asarray(mv, np.int8).reshape(states, m, 1),
+        symbols=alphabet, input_symbols=None if input_symbols is None else tuple(input_symbols),
+        undefined=undefined,
+    )
+
+
+def _frontier(states: int, symbols: int, budget: int, target: int):
+    """Expand the tree breadth-first, keeping DFS order, until `target` nodes (or nothing to expand)."""
+    root = _root(states, symbols, fix_first=True)
+    nodes = [root]
+    for _ in range(states * symbols):
+        if len(nodes) >= target:
+            break
+        expanded, grew = [], False
+        for ns, wr, mv, used in nodes:
+            t = int(_kernels.probe_blank(ns, wr, mv, symbols, budget)[0])
+            if t < 0:
+                expanded.append((ns, wr, mv, used))
+                continue
+            grew = True
+            expanded.extend(_children(ns, wr, mv, used, t, states, symbols, (HALT,)))
+        nodes = expanded
+        if not grew:
+            break
+    return nodes
+
+
+def enumerate_blank(states: int, symbols: int = 2, budget: int = DEFAULT_BUDGET,
+                    workers: int | None = None) -> EnumerationSummary:
+    """Count every TNF machine on the blank tape and find the busy-beaver champions within `budget`."""
+    import numba
+
+    _check(states, symbols, budget)
+    start = time.perf_counter()
+    workers = max(1, min(workers or os.cpu_count() or 1, numba.config.NUMBA_NUM_THREADS))
+    nodes = _frontier(states, symbols, budget, target=64 * workers)
+    f, size = len(nodes), states * symbols
+    ns = np.stack([node[0] for node in nodes])
+    wr = np.stack([node[1] for node in nodes])
+    mv = np.stack([node[2] for node in nodes])
+    used = np.array([node[3] for node in nodes], np.int64)
+    stats = np.zeros((f, 4), np.int64)
+    best_steps = np.zeros((f, 3, size), np.int64)
+    best_ones = np.zeros((f, 3, size), np.int64)
+    previous = numba.get_num_threads()
+    numba.set_num_threads(workers)
+    try:
+        _kernels.frontier_blank(ns, wr, mv, used, states, symbols, budget, stats, best_steps, best_ones)
+    finally:
+        numba.set_num_threads(previous)
+    # The first subtree (in DFS order) holding each maximum supplies its machine.
+    i_steps, i_ones = int(np.argmax(stats[:, 2])), int(np.argmax(stats[:, 3]))
+
+    def label(tables) -> str:
+        return to_standard(machine_from_tables(tables[0], tables[1], tables[2], states, symbols))
+
+    halted = int(stats[:, 1].sum())
+    return EnumerationSummary(
+        states, symbols, budget, machines=int(stats[:, 0].sum()), halted=halted,
+        max_steps=int(stats[i_steps, 2]), max_steps_machine=label(best_steps[i_steps]) if halted else "",
+        max_ones=int(stats[i_ones, 3]), max_ones_machine=label(best_ones[i_ones]) if halted else "",
+        seconds=round(time.perf_counter() - start, 4),
+    )
+
+
+def _encode_words(inputs: Sequence[str], alphabet: tuple[str, ...], input_symbols: tuple[str, ...]):
+    index = {s: i for i, s in enumerate(alphabet)}
+    allowed = set(input_symbols)
+    encoded = []
+    for word in inputs:
+        bad = [ch for ch in word if ch not in allowed]
+        if bad:
+            raise BudgetError(f"input {word!r} uses {bad[0]!r}, outside the input alphabet {''.join(input_symbols)!r}")
+        encoded.append([index[ch] for ch in word])
+    offsets = np.zeros(len(encoded) + 1, np.int64)
+    np.cumsum([len(w) for w in encoded], out=offsets[1:])
+    words = np.array([s for w in encoded for s in w], dtype=np.uint8)
+    return words, offsets
+
+
+def tnf_machines(states: int, symbols: int | str = 2, budget: int = DEFAULT_BUDGET, inputs: Sequence[str] = ("",),
+                 stops: Sequence[str] = ("halt",), input_symbols: str | None = None,
+                 undefined: str = "halt") -> Iterator[TuringMachine]:
+    """Stream every TNF machine (the tree's leaves, in depth-first order) for behaviour on `inputs`.
+
+    `symbols` is a count (digits 0..m-1, 0 the blank) or a string of tape symbols, blank first.
+    The tree branches at the first undefined transition reached on any input (inputs in
+    order); `stops` names the stop transitions offered at each branch ("halt", or "accept"
+    and "reject" for deciders). On the blank tape alone the root is A0 = 1RB; otherwise the
+    root is the empty machine, since a machine reading input may need any first transition.
+    """
+    alphabet = tuple(str(i) for i in range(symbols)) if isinstance(symbols, int) else tuple(symbols)
+    m = len(alphabet)
+    _check(states, m, budget)
+    unknown = [s for s in stops if s not in STOP_CODES]
+    if not stops or unknown:
+        raise BudgetError(f"stops must be names among {', '.join(STOP_CODES)}, got {list(stops)}")
+    codes = tuple(STOP_CODES[s] for s in stops)
+    inputs = tuple(inputs) or ("",)
+    in_symbols = tuple(input_symbols) if input_symbols is not None else alphabet[1:]
+    words, offsets = _encode_words(inputs, alphabet, in_symbols)
+    blank_only = all(w == "" for w in inputs)
+    stack = [_root(states, m, fix_first=blank_only)]
+    while stack:
+        ns, wr, mv, used = stack.pop()
+        t = int(_kernels.probe_words(ns, wr, mv, m, words, offsets, budget))
+        if t < 0:
+            yield machine_from_tables(ns, wr, mv, states, alphabet, undefined, in_symbols)
+            continue
+        stack.extend(reversed(list(_children(ns, wr, mv, used, t, states, m, codes))))
+
+
+def enumerate_blank_reference(states: int, symbols: int = 2, budget: int = DEFAULT_BUDGET) -> dict:
+    """The same walk as `enumerate_blank` in plain Python (re-running every node from scratch).
+
+    Slow and obviously correct: the twin that tests and the benchmark compare the kernel with.
+    Returns machines, halted, max_steps, max_ones (and the champions' Standard strings).
+    """
+    _check(states, symbols, budget)
+    out = {"machines": 0, "halted": 0, "max_steps": -1, "max_ones": -1,
+           "max_steps_machine": "", "max_ones_machine": ""}
+    root = _root(states, symbols, fix_first=True)
+    stack = [(root[0].tolist(), root[1].tolist(), root[2].tolist(), root[3])]
+    while stack:
+        ns, wr, mv, used = stack.pop()
+        tape, head, state, steps = {}, 0, 0, 0
+        branch, stopped = -1, False
+        while steps < budget:
+            t = state * symbols + tape.get(head, 0)
+            if ns[t] == UNDEFINED:
+                branch = t
+                break
+            tape[head] = wr[t]
+            head += mv[t]
+            steps += 1
+            if ns[t] < 0:
+                stopped = True
+                break
+            state = ns[t]
+        if branch < 0:  # a leaf: it stopped, or the budget ran out
+            out["machines"] += 1
+            if stopped:
+                out["halted"] += 1
+                ones = sum(1 for v in tape.values() if v)
+                text = to_standard(machine_from_tables(ns, wr, mv, states, symbols))
+                if steps > out["max_steps"]:
+                    out["max_steps"], out["max_steps_machine"] = steps, text
+                if ones > out["max_ones"]:
+                    out["max_ones"], out["max_ones_machine"] = ones, text
+            continue
+        children = []
+        for code in (HALT,):
+            c = (ns.copy(), wr.copy(), mv.copy(), used)
+            c[0][branch], c[1][branch], c[2][branch] = code, 1, 1
+            children.append(c)
+        for write in range(symbols):
+            for move in (-1, 1):
+                for target in range(min(used + 1, states)):
+                    c = (ns.copy(), wr.copy(), mv.copy(), max(used, target + 1))
+                    c[0][branch], c[1][branch], c[2][branch] = target, write, move
+                    children.append(c)
+        stack.extend(reversed(children))
+    return out
