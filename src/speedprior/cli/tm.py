@@ -68,3 +68,26 @@ def stats(
     for stat, fit in report["fit"].items():
         console.print(f"{stat} steps grow as [bold]{fit['class']}[/bold] "
                       f"(≈ {fit['a']:.3g}·f(n) + {fit['b']:.3g}, R² = {fit['r2']:.4f})")
+
+
+@app.command("enumerate")
+def enumerate_machines(
+    states: int = typer.Option(..., "--states", "-n", help="number of states"),
+    symbols: int = typer.Option(2, "--symbols", "-s", help="number of tape symbols (0 is the blank)"),
+    budget: int = typer.Option(107, "--budget", "-b", help="step budget per machine (107 settles 4 states)"),
+    workers: int = typer.Option(None, "--workers", help="threads (default: every core)"),
+    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+) -> None:
+    """Enumerate every tree-normal-form machine on the blank tape: counts and busy-beaver champions."""
+    from speedprior.search.enumerate import enumerate_blank
+
+    summary = enumerate_blank(states, symbols, budget, workers)
+    report = summary.to_dict()
+    if as_json:
+        print_json({k: report[k] for k in ("machines", "halted", "max_steps", "max_steps_machine", "max_ones",
+                                           "max_ones_machine", "seconds", "states", "symbols", "budget")})
+        return
+    console.print(f"{summary.machines:,} TNF machines with {states} states and {symbols} symbols "
+                  f"({summary.halted:,} halted within {budget:,} steps) in {summary.seconds:.2f} s")
+    console.print(f"most steps: {summary.max_steps:,} by {summary.max_steps_machine}", highlight=False)
+    console.print(f"most non-blank cells: {summary.max_ones:,} by {summary.max_ones_machine}", highlight=False)
