@@ -174,3 +174,40 @@ def probe_words(ns, wr, mv, m, words, offsets, budget):
         if t >= 0:
             return t
     return -1
+
+
+@njit(**JIT)
+def eval_words(ns, wr, mv, m, undefined_code, words, offsets, budget, verdicts, outputs, out_offsets,
+               steps, stops, correct):
+    """Run each word serially and grade it (one machine, many short runs: no thread start-up).
+
+    verdicts[j] is 1/0 for a decider's accept/reject, or -1 for a function, whose output
+    outputs[out_offsets[j]:out_offsets[j+1]] must sit from the head up to the first blank.
+    Fills steps, stops (stop code, or the state when the budget ran out) and correct.
+    """
+    for j in range(offsets.shape[0] - 1):
+        a, b = offsets[j], offsets[j + 1]
+        size = 2 * budget + (b - a) + 3
+        tape = np.zeros(size, dtype=np.uint8)
+        start = budget + 1
+        tape[start : start + (b - a)] = words[a:b]
+        t, head, state, st, _, _, _ = _simulate(ns, wr, mv, m, tape, start, 0, 0, 0, start, start, budget)
+        if t >= 0:  # an undefined transition: one more (stopping) step
+            st += 1
+            state = undefined_code
+        steps[j] = st
+        stops[j] = state
+        ok = False
+        if state < 0:
+            if verdicts[j] == 1:
+                ok = state == -2
+            elif verdicts[j] == 0:
+                ok = state == -3
+            else:
+                c, d = out_offsets[j], out_offsets[j + 1]
+                ok = head + (d - c) < size and tape[head + (d - c)] == 0
+                for i in range(d - c):
+                    if tape[head + i] != outputs[c + i]:
+                        ok = False
+                        break
+        correct[j] = ok

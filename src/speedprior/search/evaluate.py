@@ -12,10 +12,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from speedprior.errors import BudgetError
 from speedprior.measure.profile import CostProfile
+from speedprior.search import _kernels
 from speedprior.search.task import Example, Task
 from speedprior.tm.machine import TuringMachine
-from speedprior.tm.run import run, run_batch
+from speedprior.tm.run import run
 
 Examples = Task | Sequence[Example] | Sequence[tuple[str, bool | str]]
 
@@ -58,31 +60,66 @@ class ExampleResults:
 
 
 def run_examples(machine: TuringMachine, examples: Examples, budget: int) -> ExampleResults:
-    """Run `machine` on every example with `budget` steps each."""
+    """Run `machine` on every example with `budget` steps each (compiled, serial: runs here are short)."""
     items = as_examples(examples)
-    if isinstance(items[0].expected, bool):
-        batch = run_batch(machine, [e.input for e in items], budget)
-        wanted = np.array([1 if e.expected else 0 for e in items], dtype=np.int8)
-        return ExampleResults(batch.steps, batch.halted, batch.halted & (batch.accepted == wanted))
+    budget = int(budget)
+    if not 0 <= budget <= 1 << 24:
+        raise BudgetError(f"budget per example must lie in 0..{1 << 24}, got {budget}")
+    if machine.n_tapes != 1:
+        return run_examples_reference(machine, items, budget)
+    index = {s: i for i, s in enumerate(machine.symbols)}
+    words, offsets = _pack([machine.encode_input(e.input) for e in items])
+    outputs, out_offsets = _pack([_encode_output(e.expected, index) for e in items])
+    verdicts = np.array([(1 if e.expected else 0) if isinstance(e.expected, bool) else -1 for e in items], np.int64)
+    n = len(items)
+    steps, stops, correct = np.zeros(n, np.int64), np.zeros(n, np.int64), np.zeros(n, bool)
+    _kernels.eval_words(machine.next_state.reshape(-1), machine.write.reshape(-1), machine.move.reshape(-1).astype(
+        np.int64), machine.n_symbols, machine.undefined_code, words, offsets, budget, verdicts, outputs, out_offsets,
+        steps, stops, correct)
+    return ExampleResults(steps, stops < 0, correct)
+
+
+def _encode_output(expected: bool | str, index: dict[str, int]) -> np.ndarray:
+    # A symbol the machine lacks becomes 255, which no tape cell holds: the example cannot be met.
+    if isinstance(expected, bool):
+        return np.zeros(0, np.uint8)
+    return np.array([index.get(ch, 255) for ch in expected], np.uint8)
+
+
+def _pack(arrays: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    offsets = np.zeros(len(arrays) + 1, np.int64)
+    np.cumsum([len(a) for a in arrays], out=offsets[1:])
+    return (np.concatenate(arrays).astype(np.uint8) if arrays else np.zeros(0, np.uint8)), offsets
+
+
+def run_examples_reference(machine: TuringMachine, examples: Examples, budget: int) -> ExampleResults:
+    """`run_examples` through the general runner (`tm.run`), one run per example: the slow twin."""
+    items = as_examples(examples)
     steps, halted, correct = [], [], []
     blank = machine.symbols[0]
     for e in items:
         result = run(machine, e.input, budget)
         steps.append(result.steps)
         halted.append(result.halted)
-        correct.append(result.halted and read_output(result.tape, result.head, blank) == e.expected)
+        if isinstance(e.expected, bool):
+            correct.append(result.accepted is e.expected)
+        else:
+            correct.append(result.halted and read_output(result.tape, result.head, blank) == e.expected)
     return ExampleResults(np.array(steps, np.int64), np.array(halted, bool), np.array(correct, bool))
 
 
-def cost_to_verdict(machine: TuringMachine, examples: Examples, cap: int) -> tuple[int, bool | None]:
+def cost_to_verdict(machine: TuringMachine, examples: Examples, cap: int, budget: int | None = None
+                    ) -> tuple[int, bool | None]:
     """Steps a machine spends running the examples in order until it fails one or solves all.
 
     Returns (cost, True) when solved, (cost, False) when it fails an example after `cost`
-    steps, and (cap + 1, None) when more than `cap` steps would be needed to know.
+    steps, and (cap + 1, None) when more than `cap` steps would be needed to know. A run
+    longer than `budget` steps on one example counts as never stopping (cost beyond any cap).
     """
     if cap <= 0:
         return cap + 1, None
-    results = run_examples(machine, examples, cap)
+    limit = cap if budget is None else min(cap, budget)
+    results = run_examples(machine, examples, limit)
     total = 0
     for steps, halted, correct in zip(results.steps, results.halted, results.correct, strict=True):
         total += int(steps)
