@@ -12,6 +12,7 @@ import typer
 from typer._click.exceptions import NoArgsIsHelpError
 
 from speedprior.cli import experiments as _experiments
+from speedprior.cli import search as _search
 from speedprior.cli import tm as _tm
 from speedprior.errors import SpeedpriorError
 
@@ -24,6 +25,7 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(_tm.app, name="tm")
+app.add_typer(_search.app, name="search")
 _experiments.register(app)
 
 

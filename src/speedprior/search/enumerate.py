@@ -73,11 +73,14 @@ def _root(states: int, symbols: int, fix_first: bool) -> tuple[np.ndarray, np.nd
     return ns, wr, mv, 1
 
 
-def _children(ns, wr, mv, used: int, t: int, states: int, symbols: int, stops: Sequence[int]):
-    """Yield (ns, wr, mv, used) for each child at undefined transition t, in the kernels' order."""
-    for code in stops:
+def _children(ns, wr, mv, used: int, t: int, states: int, symbols: int, stops: Sequence[tuple[int, int, int]]):
+    """Yield (ns, wr, mv, used) for each child at undefined transition t, in the kernels' order.
+
+    `stops` lists the stop transitions offered, as (code, write, move).
+    """
+    for code, write, move in stops:
         c_ns, c_wr, c_mv = ns.copy(), wr.copy(), mv.copy()
-        c_ns[t], c_wr[t], c_mv[t] = code, 1, 1
+        c_ns[t], c_wr[t], c_mv[t] = code, write, move
         yield c_ns, c_wr, c_mv, used
     targets = min(used + 1, states)
     for write in range(symbols):
@@ -116,7 +119,7 @@ def _frontier(states: int, symbols: int, budget: int, target: int):
                 expanded.append((ns, wr, mv, used))
                 continue
             grew = True
-            expanded.extend(_children(ns, wr, mv, used, t, states, symbols, (HALT,)))
+            expanded.extend(_children(ns, wr, mv, used, t, states, symbols, ((HALT, 1, 1),)))
         nodes = expanded
         if not grew:
             break
@@ -186,6 +189,8 @@ def tnf_machines(states: int, symbols: int | str = 2, budget: int = DEFAULT_BUDG
     order); `stops` names the stop transitions offered at each branch ("halt", or "accept"
     and "reject" for deciders). On the blank tape alone the root is A0 = 1RB; otherwise the
     root is the empty machine, since a machine reading input may need any first transition.
+    A stop writes 1 and moves right (as `1RZ`), except a halt on inputs: a function's output
+    is read from the tape, so there every write and move of the halting transition is a branch.
     """
     alphabet = tuple(str(i) for i in range(symbols)) if isinstance(symbols, int) else tuple(symbols)
     m = len(alphabet)
@@ -193,11 +198,16 @@ def tnf_machines(states: int, symbols: int | str = 2, budget: int = DEFAULT_BUDG
     unknown = [s for s in stops if s not in STOP_CODES]
     if not stops or unknown:
         raise BudgetError(f"stops must be names among {', '.join(STOP_CODES)}, got {list(stops)}")
-    codes = tuple(STOP_CODES[s] for s in stops)
     inputs = tuple(inputs) or ("",)
+    blank_only = all(w == "" for w in inputs)
+    options = []
+    for name in stops:
+        if name == "halt" and not blank_only:
+            options += [(HALT, w, d) for w in range(m) for d in (-1, 1)]
+        else:
+            options.append((STOP_CODES[name], 1, 1))
     in_symbols = tuple(input_symbols) if input_symbols is not None else alphabet[1:]
     words, offsets = _encode_words(inputs, alphabet, in_symbols)
-    blank_only = all(w == "" for w in inputs)
     stack = [_root(states, m, fix_first=blank_only)]
     while stack:
         ns, wr, mv, used = stack.pop()
@@ -205,7 +215,7 @@ def tnf_machines(states: int, symbols: int | str = 2, budget: int = DEFAULT_BUDG
         if t < 0:
             yield machine_from_tables(ns, wr, mv, states, alphabet, undefined, in_symbols)
             continue
-        stack.extend(reversed(list(_children(ns, wr, mv, used, t, states, m, codes))))
+        stack.extend(reversed(list(_children(ns, wr, mv, used, t, states, m, options))))
 
 
 def enumerate_blank_reference(states: int, symbols: int = 2, budget: int = DEFAULT_BUDGET) -> dict:

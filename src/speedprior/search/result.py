@@ -52,7 +52,7 @@ def fastest_solvers(space: Iterable[Program], task: Task) -> tuple[int, Program 
     count, best, best_mean, best_max = 0, None, np.inf, np.iinfo(np.int64).max
     for program in solvers(space, task, task.budget):
         steps = program.info["steps"]
-        mean = float(np.dot(steps, weights))
+        mean = round(float(np.dot(steps, weights)), 9)  # drop float dust from normalising
         count += 1
         if mean < best_mean:
             best, best_mean = program, mean
@@ -71,7 +71,7 @@ def add_forwarding(result: SearchResult, found: Program | None, space: Iterable[
         from speedprior.search.evaluate import run_examples
 
         steps = run_examples(found.machine, as_examples(task), task.budget).steps
-        result.found_mean_steps = float(np.dot(steps, task.weights))
+        result.found_mean_steps = round(float(np.dot(steps, task.weights)), 9)
         result.found_max_steps = int(steps.max())
         if best is not None:
             result.forwarding_mean = result.found_mean_steps / best_mean

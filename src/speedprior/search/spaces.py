@@ -4,7 +4,8 @@ Description length (`description_bits`), a prefix-free code for a machine over a
 alphabet of m symbols whose n used states are numbered in TNF order:
     n            Elias gamma code: 2*floor(log2 n) + 1 bits
     per entry    of the n x m table: 1 bit "defined?"; if defined, 1 bit "stop?";
-                 a stop costs log2(stop kinds) more bits (its write and move are fixed);
+                 a stop costs log2(stop kinds) more bits, and a halt (stop kinds 1) also
+                 log2(m) + 1 bits for its write and move (a function's output is on the tape);
                  any other transition costs log2(m) + 1 + log2(n) bits (write, move, next).
 Stop kinds are 1 for halting machines and 2 (accept, reject) for deciders. Machines with
 fewer states or fewer defined transitions are shorter, which is what Levin search needs.
@@ -51,7 +52,7 @@ def description_bits(machine: TuringMachine, stop_kinds: int | None = None) -> f
     moves = defined & (table >= 0)
     bits = 2 * math.floor(math.log2(n)) + 1
     bits += table.size + int(defined.sum())
-    bits += int(stops.sum()) * math.log2(stop_kinds)
+    bits += int(stops.sum()) * (math.log2(stop_kinds) if stop_kinds > 1 else math.log2(m) + 1)
     bits += int(moves.sum()) * (math.log2(m) + 1 + math.log2(n))
     return float(bits)
 

@@ -1,0 +1,134 @@
+"""Computational annealing (Proposal 0): search P_C, the programs using at most C computation.
+
+P_C holds the candidates whose computation (by default their average steps under the task
+distribution; any Prior can measure it) is at most C. A probe searches P_C in enumeration
+order and returns the first program reaching the performance level. The schedule raises C
+by a factor `grow` until a probe succeeds; the refinement then lowers C by `shrink` until no
+program in P_C succeeds, and raises it again by the slower factor `slow` until one does
+(each further cycle takes the square root of the last factor). The selected program is the
+one the last probe returned: with a slow enough final rate it is the average-minimal solver.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from speedprior.errors import BudgetError
+from speedprior.priors import AverageSpeed, Candidate, Prior
+from speedprior.search.evaluate import run_examples
+from speedprior.search.levin import task_space
+from speedprior.search.task import Task
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One point of the C trajectory."""
+
+    c: float
+    stage: str  # "increase", "decrease" or "refine"
+    size: int  # |P_C|
+    successes: int  # programs in P_C at the performance level
+    found: str | None  # the first of them in enumeration order
+
+
+@dataclass
+class AnnealResult:
+    """The C trajectory and the program selected by the last probe."""
+
+    trajectory: list[Probe]
+    selected: str | None
+    selected_index: int | None
+    selected_cost: float | None
+    c_final: float | None
+    minimal_cost: float | None  # the smallest cost of any candidate at the performance level
+    seconds: float = 0.0
+    params: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        """The JSON form printed by `speedprior search anneal`."""
+        out = asdict(self)
+        out["c_trajectory"] = [p.c for p in self.trajectory]
+        return out
+
+
+def anneal(candidates: Sequence[Candidate], performance: Callable[[Candidate], float] | str = "performance",
+           level: float = 1.0, measure: Prior | None = None, c0: float = 1.0, grow: float = 2.0,
+           shrink: float = 0.8, slow: float = 1.05, refine: bool = True, cycles: int = 1,
+           max_probes: int = 10_000) -> AnnealResult:
+    """Anneal C over `candidates` (in enumeration order) until a program reaches `level`.
+
+    `performance` reads a candidate's score (a function, or a key of `candidate.info`).
+    """
+    if not (c0 > 0 and grow > 1 and 0 < shrink < 1 and slow > 1 and cycles >= 0 and max_probes >= 1):
+        raise BudgetError("annealing needs c0 > 0, grow > 1, 0 < shrink < 1, slow > 1, cycles >= 0")
+    start = time.perf_counter()
+    measure = measure or AverageSpeed()
+    score = performance if callable(performance) else (lambda c: float(c.info[performance]))
+    costs = measure.scores(candidates) if candidates else np.zeros(0)
+    good = np.array([score(c) >= level for c in candidates], dtype=bool)
+    trajectory: list[Probe] = []
+
+    def probe(c: float, stage: str) -> int | None:
+        if len(trajectory) >= max_probes:
+            raise BudgetError(f"annealing made {max_probes} probes without settling; raise c0 or the rates")
+        inside = costs <= c
+        hits = np.flatnonzero(inside & good)
+        first = int(hits[0]) if hits.size else None
+        trajectory.append(Probe(round(float(c), 6), stage, int(inside.sum()), int(hits.size),
+                                candidates[first].name if first is not None else None))
+        return first
+
+    c, found = c0, None
+    reachable = bool((good & np.isfinite(costs)).any())
+    if reachable:
+        found = probe(c, "increase")
+        while found is None:
+            c *= grow
+            found = probe(c, "increase")
+        rate = slow
+        for _ in range(cycles if refine else 0):
+            while found is not None:  # lower C until nothing at the level is left in P_C
+                c *= shrink
+                found = probe(c, "decrease")
+            while found is None:
+                c *= rate
+                found = probe(c, "refine")
+            rate = math.sqrt(rate)
+    minimal = float(costs[good].min()) if good.any() else None
+    return AnnealResult(
+        trajectory=trajectory, selected=candidates[found].name if found is not None else None,
+        selected_index=found, selected_cost=float(costs[found]) if found is not None else None,
+        c_final=trajectory[-1].c if trajectory else None,
+        minimal_cost=minimal if minimal is not None and math.isfinite(minimal) else None,
+        seconds=round(time.perf_counter() - start, 4),
+        params={"level": level, "measure": measure.name, "c0": c0, "grow": grow, "shrink": shrink, "slow": slow,
+                "refine": refine, "cycles": cycles},
+    )
+
+
+def task_candidates(task: Task, order: str = "tnf", states: int | None = None) -> list[Candidate]:
+    """Every program of a task's space as a Candidate: steps profile and performance (weighted accuracy)."""
+    weights = task.weights
+    out = []
+    for program in task_space(task, order, states):
+        result = run_examples(program.machine, task, task.budget)
+        accuracy = float(np.dot(result.correct, weights))
+        out.append(program.candidate(result.profile(weights), performance=accuracy, index=program.index))
+    return out
+
+
+def anneal_task(task: Task, order: str = "tnf", states: int | None = None, level: float = 1.0,
+                measure: Prior | None = None, **schedule) -> AnnealResult:
+    """Computational annealing over a task's program space (average steps by default)."""
+    start = time.perf_counter()
+    candidates = task_candidates(task, order, states)
+    result = anneal(candidates, "performance", level, measure, **schedule)
+    result.params.update({"task": task.name, "order": order, "states": states or task.states,
+                          "budget": task.budget, "programs": len(candidates)})
+    result.seconds = round(time.perf_counter() - start, 4)
+    return result
