@@ -1,0 +1,184 @@
+"""Kind `early-exit`: a 1-D CNN with a head after every block on mnist1d or digits (Proposal 3).
+
+Training lowers the exit-depth penalty mu by `penalty_decay` after each phase until the learned exit
+distribution's expected accuracy on validation meets `target_accuracy`. Then a confidence and an
+entropy threshold are chosen on the validation split (cheapest within `max_drop` of the final
+exit's accuracy) and applied per example on the test split; the accuracy-vs-FLOPs Pareto curve is
+plotted from the same sweep.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from pydantic import Field
+from torch import nn
+
+from speedprior.errors import ConfigError
+from speedprior.experiments.registry import ExperimentConfig
+from speedprior.nn import FlopMeter, profile
+from speedprior.train.data import digits, mnist1d, split
+from speedprior.train.early_exit import (
+    EarlyExitNet,
+    early_exit_loss,
+    expected_accuracy,
+    pareto_curve,
+    select_threshold,
+    simulate,
+)
+from speedprior.train.experiments.common import setup
+
+
+class Config(ExperimentConfig):
+    dataset: str = "mnist1d"  # "mnist1d" (generated offline) or "digits" (scikit-learn's bundled set)
+    num_samples: int = Field(10_000, ge=100)  # mnist1d examples generated (80% train, 20% test)
+    val_fraction: float = Field(0.2, gt=0, lt=1)  # of the training split, held out for thresholds
+    channels: int = Field(32, ge=1)
+    blocks: int = Field(6, ge=1)
+    exit_weights: list[float] | None = None  # w_i; default all 1
+    # penalty schedule on expected exit cost
+    penalty: float = Field(0.5, ge=0)
+    penalty_decay: float = Field(0.5, gt=0, le=1)
+    phases: int = Field(6, ge=1)
+    epochs_per_phase: int = Field(8, ge=1)
+    target_accuracy: float = Field(0.9, gt=0, le=1)
+    batch_size: int = Field(64, ge=1)
+    lr: float = Field(2e-3, gt=0)
+    max_drop: float = Field(0.0025, ge=0)  # allowed accuracy drop vs the final exit when choosing thresholds
+    policies: list[str] = ["confidence", "entropy"]
+    threads: int = Field(2, ge=1)
+
+
+class ConvBlock(nn.Module):
+    """Residual 1-D conv block: x + conv(gelu(conv(x))). Length stays fixed so every block costs the same."""
+
+    def __init__(self, channels: int, dilation: int):
+        super().__init__()
+        self.conv1 = nn.Conv1d(channels, channels, 3, padding=dilation, dilation=dilation)
+        self.conv2 = nn.Conv1d(channels, channels, 3, padding=dilation, dilation=dilation)
+        self.act = nn.GELU()
+
+    def forward(self, x):  # [B, C, L] -> [B, C, L]
+        return x + self.conv2(self.act(self.conv1(self.act(x))))
+
+
+class Stem(nn.Module):
+    def __init__(self, channels: int):
+        super().__init__()
+        self.conv = nn.Conv1d(1, channels, 5, padding=2)
+
+    def forward(self, x):  # [B, L] -> [B, C, L]
+        return self.conv(x[:, None, :])
+
+
+class Head(nn.Module):
+    """Global average and max pooling, then a linear classifier: cheap next to a block."""
+
+    def __init__(self, channels: int, n_classes: int):
+        super().__init__()
+        self.fc = nn.Linear(2 * channels, n_classes)
+
+    def forward(self, x):  # [B, C, L] -> [B, n_classes]
+        return self.fc(torch.cat([x.mean(-1), x.amax(-1)], dim=-1))
+
+
+def build(cfg: Config, n_classes: int) -> EarlyExitNet:
+    blocks = [nn.Sequential(Stem(cfg.channels), ConvBlock(cfg.channels, 1))]
+    blocks += [ConvBlock(cfg.channels, 2 ** (i % 3)) for i in range(1, cfg.blocks)]
+    return EarlyExitNet(blocks, [Head(cfg.channels, n_classes) for _ in range(cfg.blocks)])
+
+
+def _load(cfg: Config):
+    if cfg.dataset == "mnist1d":
+        return mnist1d(cfg.num_samples, seed=cfg.seed + 42)
+    if cfg.dataset == "digits":
+        return digits(seed=cfg.seed)
+    raise ConfigError(f"dataset must be 'mnist1d' or 'digits', got {cfg.dataset!r}")
+
+
+def run(cfg: Config, ctx) -> dict:
+    gen = setup(cfg.seed, cfg.threads)
+    train_all, test = _load(cfg)
+    train, val = split(train_all, cfg.val_fraction, cfg.seed)
+    n_classes = int(train_all.y.max()) + 1
+    model = build(cfg, n_classes)
+    costs = model.exit_costs(train.x, FlopMeter())  # [K] FLOPs of leaving at each exit
+    weights = cfg.exit_weights or [1.0] * cfg.blocks
+    if len(weights) != cfg.blocks:
+        raise ConfigError(f"exit_weights needs {cfg.blocks} entries, got {len(weights)}")
+    opt = torch.optim.Adam(model.parameters(), lr=cfg.lr)
+
+    mu, schedule = cfg.penalty, []
+    for phase in ctx.track(range(cfg.phases), total=cfg.phases, description="early-exit phases"):
+        for _ in range(cfg.epochs_per_phase):
+            perm = torch.randperm(len(train), generator=gen)
+            for start in range(0, len(train), cfg.batch_size):
+                idx = perm[start:start + cfg.batch_size]
+                loss, _ = early_exit_loss(model(train.x[idx]), train.y[idx], weights, costs, mu)
+                opt.zero_grad(set_to_none=True)
+                loss.backward()
+                opt.step()
+        with torch.no_grad():
+            model.eval()
+            val_logits = model(val.x)
+            model.train()
+        exp_acc = expected_accuracy(val_logits, val.y)
+        final_acc = float((val_logits[-1].argmax(-1) == val.y).float().mean())
+        schedule.append({"phase": phase, "penalty": mu, "expected_accuracy": exp_acc, "final_exit_accuracy": final_acc})
+        ctx.log(**schedule[-1])
+        if exp_acc >= cfg.target_accuracy:
+            break
+        mu *= cfg.penalty_decay
+
+    model.eval()
+    with torch.no_grad():
+        val_logits, test_logits = model(val.x), model(test.x)
+    final_test = float((test_logits[-1].argmax(-1) == test.y).float().mean())
+    summary = {"final_exit_accuracy": final_test, "final_flops": float(costs[-1]), "penalty": mu,
+               "target_met": schedule[-1]["expected_accuracy"] >= cfg.target_accuracy, "schedule": schedule,
+               "exit_accuracies": [float((z.argmax(-1) == test.y).float().mean()) for z in test_logits],
+               "exit_flops": costs.tolist(), "policies": {}}
+    for kind in cfg.policies:
+        policy, val_acc, val_cost = select_threshold(val_logits, val.y, costs, kind, cfg.max_drop)
+        logits, exits = model.infer(test.x, policy)  # real per-example early exit
+        prof = profile(costs[exits.numpy()], test.keys)
+        summary["policies"][kind] = {
+            "threshold": policy.threshold, "val_accuracy": val_acc,
+            "accuracy": float((logits.argmax(-1) == test.y).float().mean()),
+            "mean_flops": prof.statistic("mean"), "q90_flops": prof.statistic("q0.9"),
+            "flops_saved": 1.0 - prof.statistic("mean") / float(costs[-1]),
+            "exit_histogram": np.bincount(exits.numpy(), minlength=cfg.blocks).tolist(),
+            "mean_flops_by_class": {str(k): v for k, v in prof.by_cell("mean").items()},
+            "pareto": pareto_curve(test_logits, test.y, costs, kind),
+        }
+        sim_acc, _, _ = simulate(test_logits, test.y, costs, policy)
+        assert abs(sim_acc - summary["policies"][kind]["accuracy"]) < 1e-9  # batch-simulated == per-example run
+    best = min(summary["policies"].values(), key=lambda p: p["mean_flops"])
+    summary.update(accuracy=best["accuracy"], mean_flops=best["mean_flops"], flops_saved=best["flops_saved"],
+                   accuracy_loss=final_test - best["accuracy"])
+    _report(summary, ctx)
+    return summary
+
+
+def _report(s: dict, ctx) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5, 3.4))
+    for kind, p in s["policies"].items():
+        cost, acc, _ = zip(*p["pareto"], strict=True)
+        ax.plot(np.array(cost) / s["final_flops"], acc, "-", label=f"{kind} threshold (test)")
+        ax.plot(p["mean_flops"] / s["final_flops"], p["accuracy"], "o", label=f"{kind}: chosen on validation")
+    ax.plot(np.array(s["exit_flops"]) / s["final_flops"], s["exit_accuracies"], "k^", label="fixed exit i")
+    ax.set_xlabel("mean FLOPs / FLOPs of the final exit")
+    ax.set_ylabel("test accuracy")
+    ax.legend(fontsize=7)
+    ctx.save_figure(fig, "pareto")
+    rows = ["| policy | threshold | accuracy | FLOPs saved | exits per block |", "|---|---|---|---|---|"]
+    for kind, p in s["policies"].items():
+        rows.append(f"| {kind} | {p['threshold']:.4g} | {p['accuracy']:.4f} | {100 * p['flops_saved']:.1f}% | "
+                    f"{p['exit_histogram']} |")
+    ctx.section("Results", f"Final exit accuracy {s['final_exit_accuracy']:.4f} (penalty ended at "
+                 f"{s['penalty']:.4g}).\n\n" + "\n".join(rows))

@@ -1,0 +1,87 @@
+"""Kind `growth`: Proposal 1 on parity or digits. MLPs of increasing size (widths x depths, ordered by
+per-example FLOPs) are trained from scratch until one reaches the target accuracy; the summary
+reports the size selected and the training compute spent to find it.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import torch
+from pydantic import Field
+
+from speedprior.errors import ConfigError
+from speedprior.experiments.registry import ExperimentConfig
+from speedprior.train.data import digits, parity, split
+from speedprior.train.experiments.common import setup
+from speedprior.train.growth import grow, mlp
+from speedprior.train.loop import train_to_target
+
+
+class Config(ExperimentConfig):
+    dataset: str = "parity"  # "parity" or "digits"
+    length: int = Field(8, ge=1)  # parity vector length (all nonzero counts 1..length)
+    n_train: int = Field(20_000, ge=1)
+    n_val: int = Field(2000, ge=1)
+    widths: list[int] = [2, 4, 8, 16, 32, 64]
+    depths: list[int] = [1, 2]
+    target_accuracy: float = Field(0.99, gt=0, le=1)
+    iterations: int = Field(3000, ge=1)  # budget per size
+    batch_size: int = Field(128, ge=1)
+    lr: float = Field(3e-3, gt=0)
+    eval_every: int = Field(100, ge=1)
+    threads: int = Field(1, ge=1)
+
+
+def _data(cfg: Config, gen: torch.Generator):
+    if cfg.dataset == "parity":
+        train = parity(cfg.n_train, cfg.length, 1, cfg.length, gen)
+        return train, parity(cfg.n_val, cfg.length, 1, cfg.length, gen)
+    if cfg.dataset == "digits":
+        train, test = digits(seed=cfg.seed)
+        return train, test
+    raise ConfigError(f"dataset must be 'parity' or 'digits', got {cfg.dataset!r}")
+
+
+def run(cfg: Config, ctx) -> dict:
+    gen = setup(cfg.seed, cfg.threads)
+    train, val = _data(cfg, gen)
+    if cfg.dataset == "digits":  # keep the test split untouched: select on a validation split of train
+        train, val = split(train, 0.2, cfg.seed)
+    in_dim, n_classes = int(train.x.shape[1]), int(train.y.max()) + 1
+    sizes = [(w, d) for d, w in itertools.product(sorted(cfg.depths), sorted(cfg.widths))]
+
+    def build(size):
+        torch.manual_seed(cfg.seed)  # every size starts from the same seed
+        return mlp(in_dim, n_classes, width=size[0], depth=size[1])
+
+    def train_one(model):
+        run = train_to_target(model, train, val, iterations=cfg.iterations, batch_size=cfg.batch_size, lr=cfg.lr,
+                              target=cfg.target_accuracy, eval_every=cfg.eval_every, generator=gen)
+        ctx.log(params=sum(p.numel() for p in model.parameters()), accuracy=run.accuracy,
+                iterations=run.iterations, train_flops=run.flops)
+        return run
+
+    result = grow(sizes, build, train_one, train.x)
+    stages = [{"width": s.size[0], "depth": s.size[1], "inference_flops": s.inference_flops,
+               "accuracy": s.run.accuracy, "iterations": s.run.iterations, "train_flops": s.run.flops,
+               "reached": s.run.reached} for s in result.stages]
+    selected = None if result.selected is None else {"width": result.selected[0], "depth": result.selected[1]}
+    summary = {
+        "selected_size": selected,
+        "compute_to_target": result.compute_to_target,
+        "sizes_tried": len(stages),
+        "accuracy": stages[-1]["accuracy"],
+        "mean_flops": stages[-1]["inference_flops"],  # per example, of the selected (or last) size
+        "stages": stages,
+    }
+    if cfg.dataset == "digits":
+        summary["note"] = "accuracy is on a validation split of the training data"
+    lines = ["| width | depth | FLOPs/example | val accuracy | iterations | training FLOPs |",
+             "|---|---|---|---|---|---|"]
+    lines += [f"| {s['width']} | {s['depth']} | {s['inference_flops']} | {s['accuracy']:.4f} | {s['iterations']} | "
+              f"{s['train_flops']:.3g} |" for s in stages]
+    chosen = summary["selected_size"] or "none (no size reached the target)"
+    ctx.section("Growth", f"Selected size: {chosen}; training compute to target {result.compute_to_target:.3g} "
+                          f"FLOPs.\n\n" + "\n".join(lines))
+    return summary

@@ -1,0 +1,50 @@
+"""Every shipped neural config runs end to end with a tiny budget; configs reject unknown keys."""
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from speedprior.errors import ConfigError
+from speedprior.experiments import load_config, run_experiment
+
+CONFIGS = Path(__file__).resolve().parents[2] / "src" / "speedprior" / "configs"
+TINY = {
+    "pondernet-parity": {"n_train": 2000, "n_val": 200, "n_test": 400, "iterations": 30, "eval_every": 10,
+                         "predictor_iterations": 20},
+    "parity-extrapolation": {"n_train": 2000, "n_val": 200, "n_test": 400, "iterations": 30, "eval_every": 10,
+                             "predictor_iterations": 20, "act_iterations": 30},
+    "early-exit-mnist1d": {"num_samples": 300, "phases": 2, "epochs_per_phase": 1, "channels": 4},
+    "growth-parity": {"widths": [2, 4], "depths": [1], "iterations": 30, "n_train": 500, "n_val": 200},
+    "fixed-rollouts-parity": {"max_rollouts": 2, "iterations": 30, "n_train": 500, "n_val": 200, "n_test": 200},
+}
+
+
+@pytest.mark.parametrize("name", sorted(TINY))
+def test_shipped_config_runs_with_a_tiny_budget(name, tmp_path):
+    raw = tomllib.loads((CONFIGS / f"{name}.toml").read_text())
+    config = load_config({**raw, **TINY[name]})
+    summary = run_experiment(config, tmp_path / "run", quiet=True)
+    assert (tmp_path / "run" / "summary.json").is_file() and (tmp_path / "run" / "report.md").is_file()
+    assert "seconds" in summary
+    if raw["kind"] in ("pondernet", "parity-extrapolation"):
+        assert 0 <= summary["accuracy"] <= 1 and summary["ponder_steps_by_difficulty"]
+    if raw["kind"] == "parity-extrapolation":
+        assert "act_accuracy" in summary
+    if raw["kind"] == "early-exit":
+        assert {"final_exit_accuracy", "flops_saved", "mean_flops"} <= set(summary)
+    if raw["kind"] == "growth":
+        assert "selected_size" in summary and summary["compute_to_target"] > 0
+    if raw["kind"] == "fixed-rollouts":
+        assert "minimal_rollouts" in summary
+
+
+@pytest.mark.parametrize("kind", ["pondernet", "early-exit", "growth", "fixed-rollouts", "parity-extrapolation"])
+def test_unknown_keys_are_config_errors(kind):
+    with pytest.raises(ConfigError, match="bogus"):
+        load_config({"kind": kind, "bogus": 1})
+
+
+def test_bad_ranges_are_config_errors():
+    with pytest.raises(ConfigError):
+        load_config({"kind": "pondernet", "length": 4, "test_nonzero": [3, 9]})
