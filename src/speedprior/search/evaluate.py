@@ -80,10 +80,11 @@ def run_examples(machine: TuringMachine, examples: Examples, budget: int) -> Exa
 
 
 def _encode_output(expected: bool | str, index: dict[str, int]) -> np.ndarray:
-    # A symbol the machine lacks becomes 255, which no tape cell holds: the example cannot be met.
+    # A symbol the machine lacks, or the blank (outputs end at the first blank), becomes 255,
+    # which no tape cell holds: the example cannot be met.
     if isinstance(expected, bool):
         return np.zeros(0, np.uint8)
-    return np.array([index.get(ch, 255) for ch in expected], np.uint8)
+    return np.array([index.get(ch, 0) or 255 for ch in expected], np.uint8)
 
 
 def _pack(arrays: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:

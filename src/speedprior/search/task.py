@@ -77,6 +77,8 @@ class Task:
             bad = [ch for ch in e.input if ch not in inputs] + [ch for ch in text if ch not in self.symbols]
             if bad:
                 raise ConfigError(f"example {e.input!r} uses symbol {bad[0]!r}, outside the alphabet")
+            if not isinstance(e.expected, bool) and self.symbols[0] in e.expected:
+                raise ConfigError(f"output {e.expected!r} contains the blank {self.symbols[0]!r}; outputs end there")
             if not (e.weight >= 0):
                 raise ConfigError(f"example {e.input!r} has a negative weight")
         if sum(e.weight for e in self.examples) <= 0:

@@ -1,0 +1,71 @@
+"""Computational annealing: the C schedule, and the average-minimal solver on a hand-built space."""
+
+import numpy as np
+import pytest
+
+from speedprior.errors import BudgetError
+from speedprior.measure.profile import CostProfile
+from speedprior.priors import Candidate, MaxSpeed, QuantileSpeed
+from speedprior.search.annealing import anneal, anneal_task
+from speedprior.search.task import load_task
+
+
+def cand(name, costs, performance, halted=None):
+    return Candidate(name, CostProfile(np.array(costs), halted), 0.0, info={"performance": performance})
+
+
+# In enumeration order: a cheap failure, the max-minimal solver, the average-minimal solver (which
+# idles on one input), a misbehaving solver that spends extra everywhere, and one that never halts.
+SPACE = [
+    cand("fast-but-wrong", [1, 1, 1, 1], 0.5),
+    cand("max-minimal", [12, 12, 12, 12], 1.0),
+    cand("average-minimal", [4, 4, 4, 28], 1.0),
+    cand("misbehaving", [14, 14, 14, 28], 1.0),
+    cand("loops", [1, 1, 1, 1], 1.0, halted=[True, True, True, False]),
+]
+
+
+def test_annealing_returns_the_average_minimal_solver():
+    result = anneal(SPACE)
+    assert result.selected == "average-minimal" and result.selected_cost == result.minimal_cost == 10.0
+    cs = [p.c for p in result.trajectory]
+    assert cs == pytest.approx([1, 2, 4, 8, 16, 12.8, 10.24, 8.192, 8.6016, 9.03168, 9.483264, 9.957427, 10.455298])
+    assert [p.stage for p in result.trajectory] == ["increase"] * 5 + ["decrease"] * 3 + ["refine"] * 5
+    assert [p.successes for p in result.trajectory][4:8] == [2, 2, 1, 0]
+
+
+def test_without_refinement_the_first_success_is_kept():
+    # At C = 16 both the max-minimal and the average-minimal solver fit; enumeration order decides.
+    result = anneal(SPACE, refine=False)
+    assert result.selected == "max-minimal" and result.c_final == 16
+
+
+def test_the_measure_is_any_prior():
+    assert anneal(SPACE, measure=MaxSpeed()).selected == "max-minimal"
+    assert anneal(SPACE, measure=QuantileSpeed(0.75)).selected == "average-minimal"
+
+
+def test_more_cycles_refine_with_slower_rates():
+    result = anneal(SPACE, cycles=2)
+    assert result.selected == "average-minimal"
+    assert [p.stage for p in result.trajectory].count("decrease") > 3
+
+
+def test_nothing_at_the_level_gives_no_selection():
+    result = anneal(SPACE, level=1.5)
+    assert result.selected is None and result.trajectory == [] and result.minimal_cost is None
+
+
+def test_bad_schedules():
+    with pytest.raises(BudgetError):
+        anneal(SPACE, grow=1.0)
+    with pytest.raises(BudgetError):
+        anneal(SPACE, shrink=1.2)
+    with pytest.raises(BudgetError):
+        anneal(SPACE, c0=1e-9, grow=1.0001, max_probes=10)
+
+
+def test_annealing_a_task_selects_its_average_minimal_solver():
+    result = anneal_task(load_task("unary-one"))
+    assert result.selected == "1RB1RB_0LZ0LZ" and result.selected_cost == result.minimal_cost == 2.0
+    assert result.params["programs"] > 1000 and result.trajectory[-1].found == result.selected

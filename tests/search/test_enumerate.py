@@ -1,0 +1,89 @@
+"""TNF enumeration: exact counts, busy beaver values, and the kernel against its plain-Python twin."""
+
+import itertools
+
+import numpy as np
+import pytest
+
+from speedprior.errors import BudgetError
+from speedprior.search.enumerate import enumerate_blank, enumerate_blank_reference, tnf_machines
+from speedprior.search.evaluate import run_examples
+from speedprior.tm import parse_standard, run
+from speedprior.tm.machine import ACCEPT, REJECT, TuringMachine
+
+# (states, machines, halted, max steps, max ones) for 2 symbols, budget 107.
+KNOWN = [(1, 5, 1, 1, 1), (2, 121, 15, 6, 4), (3, 16_549, 1_379, 21, 6), (4, 2_943_669, 183_983, 107, 13)]
+
+
+@pytest.mark.parametrize("states, machines, halted, steps, ones", KNOWN)
+def test_blank_enumeration_counts_and_busy_beavers(states, machines, halted, steps, ones):
+    summary = enumerate_blank(states, 2, 107)
+    assert (summary.machines, summary.halted, summary.max_steps, summary.max_ones) == (machines, halted, steps, ones)
+    champion = run(parse_standard(summary.max_steps_machine), "", 107)
+    assert champion.halted and champion.steps == steps
+    assert run(parse_standard(summary.max_ones_machine), "", 107).ones == ones
+
+
+def test_four_state_champion_is_the_known_busy_beaver():
+    assert enumerate_blank(4, 2, 107, workers=1).max_steps_machine == "1RB1LB_1LA0LC_1RZ1LD_1RD0RA"
+
+
+def test_one_worker_and_all_workers_agree():
+    assert enumerate_blank(3, 2, 50, workers=1).to_dict() | {"seconds": 0} == \
+        enumerate_blank(3, 2, 50).to_dict() | {"seconds": 0}
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_kernel_matches_plain_python_on_random_shapes(seed):
+    rng = np.random.default_rng(seed)
+    states, symbols = [(1, 2), (1, 3), (2, 2), (2, 3), (3, 2), (1, 4)][seed]
+    budget = int(rng.integers(0, 40))
+    fast = enumerate_blank(states, symbols, budget).to_dict()
+    slow = enumerate_blank_reference(states, symbols, budget)
+    assert {k: fast[k] for k in slow} == slow
+
+
+def test_stream_on_blank_tape_is_the_same_tree():
+    machines = list(tnf_machines(3, 2, 107))
+    assert len(machines) == 16_549
+    runs = [run(m, "", 107) for m in machines]
+    assert sum(r.halted for r in runs) == 1_379
+    assert max(r.steps for r in runs if r.halted) == 21 and max(r.ones for r in runs if r.halted) == 6
+    assert str(machines[0]).startswith("1RB")
+
+
+def _signature(machine, inputs, budget=30):
+    result = run_examples(machine, [(w, True) for w in inputs], budget)
+    verdicts = tuple(int(s) for s in np.where(result.correct, 1, 0))
+    return tuple(result.steps.tolist()), tuple(result.halted.tolist()), verdicts
+
+
+def test_stream_with_inputs_is_complete_up_to_renaming():
+    # Every 2-state decider (all 10^4 full tables) behaves on the inputs like some TNF leaf, and back.
+    inputs = ["", "1", "11", "111"]
+    leaves = {_signature(m, inputs) for m in tnf_machines(2, 2, 30, inputs, ("accept", "reject"), undefined="reject")}
+    options = [(c, 1, 1) for c in (ACCEPT, REJECT)] + [(q, w, d) for q in (0, 1) for w in (0, 1) for d in (-1, 1)]
+    seen = set()
+    for table in itertools.product(options, repeat=4):
+        ns = np.array([t[0] for t in table], np.int32).reshape(2, 2)
+        wr = np.array([t[1] for t in table], np.uint8).reshape(2, 2, 1)
+        mv = np.array([t[2] for t in table], np.int8).reshape(2, 2, 1)
+        seen.add(_signature(TuringMachine(ns, wr, mv, undefined="reject"), inputs))
+    assert seen == leaves
+
+
+def test_function_streams_branch_over_the_halting_write_and_move():
+    # On input "1" the first branch is A1; its first four children halt with each write and move.
+    first = [str(m) for m in itertools.islice(tnf_machines(2, 2, 5, ["1"]), 5)]
+    assert first == ["---0LZ_------", "---0RZ_------", "---1LZ_------", "---1RZ_------", "0LZ0LA_------"]
+
+
+@pytest.mark.parametrize("kwargs", [dict(states=0), dict(states=2, symbols=1), dict(states=2, budget=-1)])
+def test_bad_shapes_are_errors(kwargs):
+    with pytest.raises(BudgetError):
+        enumerate_blank(**kwargs)
+
+
+def test_inputs_outside_the_alphabet_are_errors():
+    with pytest.raises(BudgetError):
+        next(tnf_machines(2, 2, 10, ["2"]))
