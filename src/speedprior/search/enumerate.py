@@ -136,10 +136,12 @@ def enumerate_blank(states: int, symbols: int = 2, budget: int = DEFAULT_BUDGET,
     workers = max(1, min(workers or os.cpu_count() or 1, numba.config.NUMBA_NUM_THREADS))
     nodes = _frontier(states, symbols, budget, target=64 * workers)
     f, size = len(nodes), states * symbols
-    ns = np.stack([node[0] for node in nodes])
-    wr = np.stack([node[1] for node in nodes])
-    mv = np.stack([node[2] for node in nodes])
-    used = np.array([node[3] for node in nodes], np.int64)
+    # prange hands each thread a contiguous block; shuffling (seeded) spreads the heavy subtrees.
+    order = np.random.default_rng(0).permutation(f)
+    ns = np.stack([nodes[i][0] for i in order])
+    wr = np.stack([nodes[i][1] for i in order])
+    mv = np.stack([nodes[i][2] for i in order])
+    used = np.array([nodes[i][3] for i in order], np.int64)
     stats = np.zeros((f, 4), np.int64)
     best_steps = np.zeros((f, 3, size), np.int64)
     best_ones = np.zeros((f, 3, size), np.int64)
@@ -149,6 +151,8 @@ def enumerate_blank(states: int, symbols: int = 2, budget: int = DEFAULT_BUDGET,
         _kernels.frontier_blank(ns, wr, mv, used, states, symbols, budget, stats, best_steps, best_ones)
     finally:
         numba.set_num_threads(previous)
+    back = np.argsort(order)  # rows back in DFS order
+    stats, best_steps, best_ones = stats[back], best_steps[back], best_ones[back]
     # The first subtree (in DFS order) holding each maximum supplies its machine.
     i_steps, i_ones = int(np.argmax(stats[:, 2])), int(np.argmax(stats[:, 3]))
 
