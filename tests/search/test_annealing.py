@@ -6,7 +6,7 @@ import pytest
 from speedprior.errors import BudgetError
 from speedprior.measure.profile import CostProfile
 from speedprior.priors import Candidate, MaxSpeed, QuantileSpeed
-from speedprior.search.annealing import anneal, anneal_task
+from speedprior.search.annealing import anneal, anneal_task, task_candidates
 from speedprior.search.task import load_task
 
 
@@ -69,3 +69,13 @@ def test_annealing_a_task_selects_its_average_minimal_solver():
     result = anneal_task(load_task("unary-one"))
     assert result.selected == "1RB1RB_0LZ0LZ" and result.selected_cost == result.minimal_cost == 2.0
     assert result.params["programs"] > 1000 and result.trajectory[-1].found == result.selected
+
+
+def test_refinement_matters_on_a_task():
+    # Tripling C jumps from 1 to 3, where a shorter but slower solver comes first in TNF order.
+    candidates = task_candidates(load_task("unary-one"))
+    plain = anneal(candidates, grow=3.0, refine=False)
+    refined = anneal(candidates, grow=3.0)
+    assert (plain.selected, plain.selected_cost) == ("1LB0LA_0RZ---", 2.8)
+    assert (refined.selected, refined.selected_cost) == ("1RB1RB_0LZ0LZ", 2.0)
+    assert [p.c for p in refined.trajectory] == [1.0, 3.0, 2.4, 1.92, 2.016]

@@ -102,9 +102,9 @@ def anneal(candidates: Sequence[Candidate], performance: Callable[[Candidate], f
     minimal = float(costs[good].min()) if good.any() else None
     return AnnealResult(
         trajectory=trajectory, selected=candidates[found].name if found is not None else None,
-        selected_index=found, selected_cost=float(costs[found]) if found is not None else None,
+        selected_index=found, selected_cost=round(float(costs[found]), 9) if found is not None else None,
         c_final=trajectory[-1].c if trajectory else None,
-        minimal_cost=minimal if minimal is not None and math.isfinite(minimal) else None,
+        minimal_cost=round(minimal, 9) if minimal is not None and math.isfinite(minimal) else None,
         seconds=round(time.perf_counter() - start, 4),
         params={"level": level, "measure": measure.name, "c0": c0, "grow": grow, "shrink": shrink, "slow": slow,
                 "refine": refine, "cycles": cycles},

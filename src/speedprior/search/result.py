@@ -60,9 +60,13 @@ def fastest_solvers(space: Iterable[Program], task: Task) -> tuple[int, Program 
     return count, best, best_mean, best_max
 
 
-def add_forwarding(result: SearchResult, found: Program | None, space: Iterable[Program], task: Task) -> None:
-    """Fill in the found program's mean/max steps and compare them with the fastest solver in `space`."""
-    count, best, best_mean, best_max = fastest_solvers(space, task)
+def add_forwarding(result: SearchResult, found: Program | None, space: Iterable[Program], task: Task,
+                   fastest: tuple | None = None) -> None:
+    """Fill in the found program's mean/max steps and compare them with the fastest solver in `space`.
+
+    `fastest` is `fastest_solvers(space, task)` when already known (then `space` is not scanned).
+    """
+    count, best, best_mean, best_max = fastest if fastest is not None else fastest_solvers(space, task)
     result.solvers = count
     if best is not None:
         result.fastest_mean_steps, result.fastest_max_steps = best_mean, best_max

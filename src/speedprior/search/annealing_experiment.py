@@ -1,0 +1,83 @@
+"""Experiment kind `annealing`: computational annealing (Proposal 0) on one task, with and without refinement.
+
+Plots the C trajectory (successful probes marked) and compares the program the refined
+schedule selects with the one the plain fast increase stops at, and with the average-minimal
+and max-minimal solvers of the space.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from speedprior.experiments.registry import ExperimentConfig  # noqa: E402
+from speedprior.priors import MaxSpeed, get_prior  # noqa: E402
+from speedprior.search.annealing import anneal, task_candidates  # noqa: E402
+from speedprior.search.task import load_task  # noqa: E402
+
+
+class Config(ExperimentConfig):
+    kind: Literal["annealing"] = "annealing"
+    task: str = "unary-one"
+    order: Literal["tnf", "length"] = "tnf"
+    states: int | None = None
+    level: float = 1.0
+    measure: str = "average"
+    c0: float = 1.0
+    grow: float = 2.0
+    shrink: float = 0.8
+    slow: float = 1.05
+    cycles: int = 1
+
+
+def run(config: Config, ctx) -> dict:
+    """Anneal with the refinement and without; report both selections and the trajectory."""
+    task = load_task(config.task)
+    candidates = task_candidates(task, config.order, config.states)
+    measure = get_prior(config.measure)
+    schedule = dict(c0=config.c0, grow=config.grow, shrink=config.shrink, slow=config.slow, cycles=config.cycles)
+    refined = anneal(candidates, "performance", config.level, measure, refine=True, **schedule)
+    plain = anneal(candidates, "performance", config.level, measure, refine=False, **schedule)
+    for probe in refined.trajectory:
+        ctx.log(c=probe.c, stage=probe.stage, size=probe.size, successes=probe.successes, found=probe.found)
+    solving = [c for c in candidates if c.info["performance"] >= config.level]
+    max_minimal = solving[MaxSpeed().select(solving, rng=config.seed)].name if solving else None
+    summary = {
+        "task": task.name, "programs": len(candidates), "solvers": len(solving),
+        "c_trajectory": [p.c for p in refined.trajectory], "selected": refined.selected,
+        "selected_cost": refined.selected_cost, "minimal_cost": refined.minimal_cost,
+        "plain_selected": plain.selected, "plain_cost": plain.selected_cost, "plain_c_final": plain.c_final,
+        "max_minimal": max_minimal,
+    }
+    _plot(refined, ctx)
+    ctx.section("Annealing", (
+        f"{len(candidates):,} programs, {len(solving)} at the performance level {config.level}. The fast increase "
+        f"stops at C = {plain.c_final:g} with `{plain.selected}` (cost {plain.selected_cost}); the refinement "
+        f"ends at C = {refined.c_final:g} with `{refined.selected}` (cost {refined.selected_cost}; the minimal "
+        f"{measure.name} cost at the level is {refined.minimal_cost}). A max-minimal solver: `{max_minimal}`.\n\n"
+        f"C trajectory: {', '.join(f'{p.c:.4g}' + ('*' if p.found else '') for p in refined.trajectory)} "
+        f"(* = a program at the level was found)."))
+    return summary
+
+
+def _plot(result, ctx) -> None:
+    fig, ax = plt.subplots(figsize=(6, 4))
+    cs = [p.c for p in result.trajectory]
+    ax.plot(range(len(cs)), cs, "-", color="C0")
+    hits = [(i, p.c) for i, p in enumerate(result.trajectory) if p.found]
+    misses = [(i, p.c) for i, p in enumerate(result.trajectory) if not p.found]
+    for points, style, label in ((hits, "o", "a solver in P_C"), (misses, "x", "none")):
+        if points:
+            ax.plot(*zip(*points, strict=True), style, label=label)
+    if result.minimal_cost is not None:
+        ax.axhline(result.minimal_cost, color="gray", linestyle="--", label="minimal cost at the level")
+    ax.set_xlabel("probe")
+    ax.set_ylabel("computation bound C")
+    ax.set_yscale("log")
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+    ctx.save_figure(fig, "annealing-trajectory")

@@ -1,0 +1,94 @@
+"""Experiment kind `levin-search`: the dovetailer across K and L, and Levin phases, on one task.
+
+The background's toy model of a search over algorithms: as K/L (steps per round over programs
+started per round) varies, which solver does the dovetailer find, at what cost, and how far is
+it from the fastest solver in the same enumeration (the forwarding figure)?
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from pydantic import Field  # noqa: E402
+
+from speedprior.experiments.registry import ExperimentConfig  # noqa: E402
+from speedprior.search.dovetail import dovetail  # noqa: E402
+from speedprior.search.levin import DEFAULT_MAX_PHASE, phases, task_space  # noqa: E402
+from speedprior.search.result import SearchResult, add_forwarding, fastest_solvers  # noqa: E402
+from speedprior.search.task import load_task  # noqa: E402
+
+
+class Config(ExperimentConfig):
+    kind: Literal["levin-search"] = "levin-search"
+    task: str = "unary-one"  # a packaged task name or a TOML file
+    order: Literal["tnf", "length"] = "tnf"
+    states: int | None = None
+    ks: list[int] = Field(default=[1, 4, 16], min_length=1)
+    ls: list[int] = Field(default=[1, 8, 64, 512, 100_000], min_length=1)
+    max_rounds: int = 1_000_000
+    max_phase: int = DEFAULT_MAX_PHASE
+
+
+def _row(result: SearchResult) -> dict:
+    keys = ("schedule", "program", "total_steps", "rounds", "programs_started", "found_mean_steps",
+            "found_max_steps", "forwarding_mean", "forwarding_max")
+    return {**{k: getattr(result, k) for k in keys}, **{k: result.params.get(k) for k in ("k", "l", "found_phase")}}
+
+
+def run(config: Config, ctx) -> dict:
+    """Run every (K, L) dovetailer and the phases over one materialised space; plot forwarding."""
+    task = load_task(config.task)
+    programs = list(task_space(task, config.order, config.states))  # one enumeration shared by every search
+    fastest = fastest_solvers(programs, task)
+    rows = []
+    jobs = [(k, l) for k in config.ks for l in config.ls]
+    for k, l in ctx.track(jobs, total=len(jobs), description="dovetailing"):
+        result, found = dovetail(programs, task, k, l, config.max_rounds, task.budget)
+        add_forwarding(result, found, programs, task, fastest)
+        rows.append(_row(result))
+        ctx.log(**rows[-1])
+    result, found = phases(programs, task, task.budget, config.max_phase)
+    add_forwarding(result, found, programs, task, fastest)
+    rows.append(_row(result))
+    ctx.log(**rows[-1])
+    _plot(config, rows, ctx)
+    count, best, best_mean, best_max = fastest
+    summary = {"task": task.name, "programs": len(programs), "solvers": count,
+               "fastest_program": best.name if best else None, "fastest_mean_steps": best_mean if best else None,
+               "fastest_max_steps": best_max if best else None, "runs": rows}
+    ctx.section("Searches", _table(summary))
+    return summary
+
+
+def _plot(config: Config, rows: list[dict], ctx) -> None:
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
+    for index, k in enumerate(config.ks):
+        mine = [r for r in rows if r["schedule"] == "dovetail" and r["k"] == k and r["program"]]
+        ls = [r["l"] for r in mine]
+        left.plot(ls, [r["forwarding_mean"] for r in mine], "o-", color=f"C{index}", label=f"K = {k}")
+        right.plot(ls, [r["total_steps"] for r in mine], "o-", color=f"C{index}", label=f"K = {k}")
+    for ax, label in ((left, "found / fastest mean steps"), (right, "total steps to the first solver")):
+        ax.set_xscale("log")
+        ax.set_xlabel("L (programs started per round)")
+        ax.set_ylabel(label)
+        ax.grid(alpha=0.3)
+    right.set_yscale("log")
+    left.legend(fontsize=8)
+    ctx.save_figure(fig, "dovetail-forwarding")
+
+
+def _table(summary: dict) -> str:
+    lines = [f"{summary['programs']:,} programs, {summary['solvers']} solvers; the fastest is "
+             f"`{summary['fastest_program']}` (mean {summary['fastest_mean_steps']}, max "
+             f"{summary['fastest_max_steps']} steps).\n",
+             "| schedule | K | L | found | total steps | mean steps | max steps | forwarding (mean) |",
+             "|---|---|---|---|---|---|---|---|"]
+    for r in summary["runs"]:
+        lines.append(f"| {r['schedule']} | {r['k'] or '-'} | {r['l'] or '-'} | `{r['program']}` | "
+                     f"{r['total_steps']:,} | {r['found_mean_steps']} | {r['found_max_steps']} | "
+                     f"{r['forwarding_mean']} |")
+    return "\n".join(lines)
