@@ -7,6 +7,7 @@ run that halts without a verdict, or does not halt within the budget, solves not
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -67,16 +68,27 @@ def run_examples(machine: TuringMachine, examples: Examples, budget: int) -> Exa
         raise BudgetError(f"budget per example must lie in 0..{1 << 24}, got {budget}")
     if machine.n_tapes != 1:
         return run_examples_reference(machine, items, budget)
-    index = {s: i for i, s in enumerate(machine.symbols)}
-    words, offsets = _pack([machine.encode_input(e.input) for e in items])
-    outputs, out_offsets = _pack([_encode_output(e.expected, index) for e in items])
-    verdicts = np.array([(1 if e.expected else 0) if isinstance(e.expected, bool) else -1 for e in items], np.int64)
+    words, offsets, outputs, out_offsets, verdicts = _encoded(items, machine.symbols, machine.input_symbols)
     n = len(items)
     steps, stops, correct = np.zeros(n, np.int64), np.zeros(n, np.int64), np.zeros(n, bool)
     _kernels.eval_words(machine.next_state.reshape(-1), machine.write.reshape(-1), machine.move.reshape(-1).astype(
         np.int64), machine.n_symbols, machine.undefined_code, words, offsets, budget, verdicts, outputs, out_offsets,
         steps, stops, correct)
     return ExampleResults(steps, stops < 0, correct)
+
+
+@functools.lru_cache(maxsize=16)
+def _encoded(items: tuple[Example, ...], symbols: tuple[str, ...], input_symbols: tuple[str, ...]):
+    # A search grades thousands of machines on the same examples: encode them once per alphabet.
+    probe = TuringMachine(np.full((1, len(symbols)), -4, np.int32), np.zeros((1, len(symbols), 1), np.uint8),
+                          np.zeros((1, len(symbols), 1), np.int8), symbols=symbols, input_symbols=input_symbols)
+    index = {s: i for i, s in enumerate(symbols)}
+    words, offsets = _pack([probe.encode_input(e.input) for e in items])
+    outputs, out_offsets = _pack([_encode_output(e.expected, index) for e in items])
+    verdicts = np.array([(1 if e.expected else 0) if isinstance(e.expected, bool) else -1 for e in items], np.int64)
+    for array in (words, offsets, outputs, out_offsets, verdicts):
+        array.flags.writeable = False  # shared between calls
+    return words, offsets, outputs, out_offsets, verdicts
 
 
 def _encode_output(expected: bool | str, index: dict[str, int]) -> np.ndarray:
