@@ -188,7 +188,8 @@ def tnf_machines(states: int, symbols: int | str = 2, budget: int = DEFAULT_BUDG
                  undefined: str = "halt") -> Iterator[TuringMachine]:
     """Stream every TNF machine (the tree's leaves, in depth-first order) for behaviour on `inputs`.
 
-    `symbols` is a count (digits 0..m-1, 0 the blank) or a string of tape symbols, blank first.
+    `symbols` is a count (digits 0..m-1, 0 the blank) or a string of tape symbols, blank first;
+    `input_symbols` (default: every symbol, as for TuringMachine) is what inputs may contain.
     The tree branches at the first undefined transition reached on any input (inputs in
     order); `stops` names the stop transitions offered at each branch ("halt", or "accept"
     and "reject" for deciders). On the blank tape alone the root is A0 = 1RB; otherwise the
@@ -210,7 +211,7 @@ def tnf_machines(states: int, symbols: int | str = 2, budget: int = DEFAULT_BUDG
             options += [(HALT, w, d) for w in range(m) for d in (-1, 1)]
         else:
             options.append((STOP_CODES[name], 1, 1))
-    in_symbols = tuple(input_symbols) if input_symbols is not None else alphabet[1:]
+    in_symbols = tuple(input_symbols) if input_symbols is not None else alphabet  # as TuringMachine's default
     words, offsets = _encode_words(inputs, alphabet, in_symbols)
     stack = [_root(states, m, fix_first=blank_only)]
     while stack:
