@@ -48,3 +48,13 @@ def test_unknown_keys_are_config_errors(kind):
 def test_bad_ranges_are_config_errors():
     with pytest.raises(ConfigError):
         load_config({"kind": "pondernet", "length": 4, "test_nonzero": [3, 9]})
+
+
+def test_growth_and_early_exit_run_on_bundled_digits(tmp_path):
+    growth = load_config({"kind": "growth", "dataset": "digits", "widths": [4], "depths": [1], "iterations": 5,
+                          "eval_every": 5})
+    summary = run_experiment(growth, tmp_path / "growth", quiet=True)
+    assert summary["sizes_tried"] == 1 and summary["compute_to_target"] > 0
+    early = load_config({"kind": "early-exit", "dataset": "digits", "phases": 1, "epochs_per_phase": 1,
+                         "channels": 4, "blocks": 2})
+    assert 0 <= run_experiment(early, tmp_path / "early", quiet=True)["flops_saved"] <= 1

@@ -15,7 +15,6 @@ import torch
 from torch import nn
 
 from speedprior.nn import FlopMeter
-from speedprior.train.data import Dataset
 from speedprior.train.loop import TrainRun
 
 
@@ -40,6 +39,7 @@ class GrowthResult:
     selected: tuple | None  # the first size that met the target (None if none did)
     compute_to_target: int  # training FLOPs summed over all stages tried
     stages: list[GrowthStage] = field(default_factory=list)
+    model: nn.Module | None = None  # the trained model of the selected size
 
 
 def grow(sizes: Sequence[tuple], build: Callable[[tuple], nn.Module],
@@ -61,11 +61,7 @@ def grow(sizes: Sequence[tuple], build: Callable[[tuple], nn.Module],
         result.stages.append(GrowthStage(size, flops, run))
         result.compute_to_target += run.flops
         if run.reached:
-            result.selected = size
+            result.selected, result.model = size, model
             break
     return result
 
-
-def digits_or_parity_dims(data: Dataset) -> tuple[int, int]:
-    """(input features, number of classes) of a dataset."""
-    return int(data.x.shape[1]), int(data.y.max()) + 1

@@ -48,6 +48,7 @@ class Config(ExperimentConfig):
     # offline rollout predictor on the frozen model
     predictor_iterations: int = Field(2000, ge=0)
     predictor_hidden: int = Field(64, ge=1)
+    predictor_examples: int = Field(20_000, ge=1)  # training inputs labelled by the frozen model
     predictor_quantile: float = Field(0.9, gt=0, lt=1)  # act on this quantile of the predicted rollouts
     threads: int = Field(1, ge=1)
 
@@ -115,7 +116,8 @@ def run(cfg: Config, ctx) -> dict:
                    val_accuracy=float((model.infer(val.x).logits.argmax(-1) == val.y).float().mean()))
 
     if cfg.predictor_iterations:
-        predictor, fit = train_predictor(model, train.x[:20_000], train.y[:20_000], cfg.predictor_iterations,
+        n = cfg.predictor_examples
+        predictor, fit = train_predictor(model, train.x[:n], train.y[:n], cfg.predictor_iterations,
                                          cfg.batch_size, cfg.lr, cfg.predictor_hidden, gen)
         n_pred = predictor.predict(test.x, cfg.predictor_quantile)
         pred_flops = meter.per_example(predictor, test.x)
