@@ -3,9 +3,10 @@
 1. Training steps per second of our PonderNet step (log-space halting distribution, one batched
    cross-entropy over all steps) against a straightforward reference loop in the same process
    (probability-space halting, a Python loop of per-step losses), same model, data and seed.
-2. Accounting overhead: per-example halting inference with FLOP accounting (FLOPs measured once and
-   cached, then costs per example and a CostProfile) against the same inference without it; the
-   same for early-exit inference.
+2. Accounting overhead: the time FLOP accounting adds (cached per-example FLOPs, costs per example,
+   a CostProfile and its statistics) relative to the per-example-halting inference it accounts for;
+   the same for early-exit inference. (Timing the two whole passes against each other drowns a
+   sub-millisecond difference in scheduling noise on a shared machine.)
 Ratios are printed; nothing is asserted.
 """
 
@@ -53,13 +54,15 @@ def our_step(model, opt, x, y, log_prior, beta):
     opt.step()
 
 
-def steps_per_second(fn, batches, repeats=3):
-    best = 0.0
+def steps_per_second(fns, batches, repeats=3):
+    """Best steps/s of each training-step function, alternating them so machine noise hits both."""
+    best = [0.0] * len(fns)
     for _ in range(repeats):
-        start = time.perf_counter()
-        for x, y in batches:
-            fn(x, y)
-        best = max(best, len(batches) / (time.perf_counter() - start))
+        for i, fn in enumerate(fns):
+            start = time.perf_counter()
+            for x, y in batches:
+                fn(x, y)
+            best[i] = max(best[i], len(batches) / (time.perf_counter() - start))
     return best
 
 
@@ -88,8 +91,8 @@ def main():
     ref = PonderNet(GRUStep(8, 32, 2), 20)
     opt_ours, opt_ref = torch.optim.Adam(ours.parameters(), 3e-3), torch.optim.Adam(ref.parameters(), 3e-3)
     log_prior = geometric_log_prior(0.3, 20)
-    sps_ours = steps_per_second(lambda x, y: our_step(ours, opt_ours, x, y, log_prior, 0.1), batches)
-    sps_ref = steps_per_second(lambda x, y: reference_step(ref, opt_ref, x, y, 0.3, 0.1), batches)
+    sps_ours, sps_ref = steps_per_second([lambda x, y: our_step(ours, opt_ours, x, y, log_prior, 0.1),
+                                          lambda x, y: reference_step(ref, opt_ref, x, y, 0.3, 0.1)], batches)
     print(f"PonderNet training: ours {sps_ours:.1f} steps/s, reference loop {sps_ref:.1f} steps/s, "
           f"ratio {sps_ours / sps_ref:.2f}x")
 
@@ -99,15 +102,15 @@ def main():
     meter = FlopMeter()
     step_flops(ours.step, test.x, meter)  # measured once, as in a run; cached afterwards
 
-    def with_accounting():
-        result = ours.infer(test.x)
-        prof = profile(step_costs(result.steps, *step_flops(ours.step, test.x, meter)), test.keys)
-        prof.statistic("mean"), prof.by_cell("mean")
+    result = ours.infer(test.x)
 
-    plain = timed(lambda: ours.infer(test.x), 5)
-    accounted = timed(with_accounting, 5)
-    print(f"PonderNet inference: {plain * 1e3:.1f} ms plain, {accounted * 1e3:.1f} ms with accounting, "
-          f"overhead ratio {accounted / plain:.3f}")
+    def accounting():  # what accounting adds to a forward pass: cached FLOPs, costs, profile statistics
+        prof = profile(step_costs(result.steps, *step_flops(ours.step, test.x, meter)), test.keys)
+        prof.statistic("mean"), prof.statistic("q0.9"), prof.by_cell("mean")
+
+    plain, extra = timed(lambda: ours.infer(test.x), 7), timed(accounting, 7)
+    print(f"PonderNet inference on 8000 inputs: {plain * 1e3:.1f} ms; accounting adds {extra * 1e3:.2f} ms, "
+          f"overhead ratio {(plain + extra) / plain:.4f}")
 
     torch.manual_seed(0)
     net = EarlyExitNet([nn.Sequential(nn.Linear(64, 256), nn.ReLU(), nn.Linear(256, 64)) for _ in range(6)],
@@ -116,14 +119,15 @@ def main():
     costs = net.exit_costs(x, meter)
     policy = ExitPolicy("confidence", 0.15)
 
-    def ee_accounted():
-        _, exits = net.infer(x, policy)
-        profile(costs[exits.numpy()]).statistic("mean")
+    _, exits = net.infer(x, policy)
 
-    plain = timed(lambda: net.infer(x, policy), 5)
-    accounted = timed(ee_accounted, 5)
-    print(f"Early-exit inference: {plain * 1e3:.1f} ms plain, {accounted * 1e3:.1f} ms with accounting, "
-          f"overhead ratio {accounted / plain:.3f}")
+    def ee_accounting():
+        prof = profile(costs[exits.numpy()])
+        prof.statistic("mean"), prof.statistic("q0.9")
+
+    plain, extra = timed(lambda: net.infer(x, policy), 7), timed(ee_accounting, 7)
+    print(f"Early-exit inference on 8000 inputs: {plain * 1e3:.1f} ms; accounting adds {extra * 1e3:.2f} ms, "
+          f"overhead ratio {(plain + extra) / plain:.4f}")
 
 
 if __name__ == "__main__":
