@@ -176,6 +176,17 @@ class Mixture(Prior):
         return f"Mixture({self.terms!r})"
 
 
+def _circuit_prior(name: str):
+    """A lazy factory: speedprior.circuits imports this module, so import it only when asked."""
+
+    def make() -> Prior:
+        from speedprior.circuits.priors import CIRCUIT_PRIORS
+
+        return CIRCUIT_PRIORS[name]()
+
+    return make
+
+
 PRIORS = {
     "none": Uniform,
     "uniform": Uniform,
@@ -183,6 +194,8 @@ PRIORS = {
     "average": AverageSpeed,
     "simplicity": Simplicity,
     "levin-kt": LevinKt,
+    "circuit-size": _circuit_prior("circuit-size"),
+    "circuit-depth": _circuit_prior("circuit-depth"),
 }
 
 
