@@ -73,6 +73,17 @@ def essential_inputs(tt: int, n: int) -> list[int]:
     return [i for i in range(n) if any(((tt >> t) & 1) != ((tt >> (t ^ (1 << i))) & 1) for t in range(rows))]
 
 
+def restrict_to_support(tt: int, n: int) -> tuple[int, list[int]]:
+    """The function on its essential inputs only: (truth table over them, their indices)."""
+    support = essential_inputs(tt, n)
+    rows = 1 << len(support)
+    table = 0
+    for u in range(rows):
+        t = sum(((u >> k) & 1) << i for k, i in enumerate(support))
+        table |= ((tt >> t) & 1) << u
+    return table, support
+
+
 def _trivial(tt: int, n: int, basis: str) -> list[Circuit] | None:
     """The minimal circuits of a constant, an input or a negated input; None otherwise."""
     rows = 1 << n

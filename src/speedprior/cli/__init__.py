@@ -11,6 +11,7 @@ import sys
 import typer
 from typer._click.exceptions import NoArgsIsHelpError
 
+from speedprior.cli import circuit as _circuit
 from speedprior.cli import experiments as _experiments
 from speedprior.cli import search as _search
 from speedprior.cli import tm as _tm
@@ -25,6 +26,7 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(_tm.app, name="tm")
+app.add_typer(_circuit.app, name="circuit")
 app.add_typer(_search.app, name="search")
 _experiments.register(app)
 
