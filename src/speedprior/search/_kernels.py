@@ -162,18 +162,63 @@ def frontier_blank(ns, wr, mv, used, n, m, budget, stats, best_steps, best_ones)
 
 
 @njit(**JIT)
+def _scratch(words, offsets, budget):
+    # One zeroed tape wide enough for any word with `budget` moves either way; runs wipe what they touch.
+    longest = 0
+    for j in range(offsets.shape[0] - 1):
+        longest = max(longest, offsets[j + 1] - offsets[j])
+    return np.zeros(2 * budget + longest + 3, dtype=np.uint8)
+
+
+@njit(**JIT)
+def _load(tape, words, a, b, budget):
+    start = budget + 1
+    tape[start : start + (b - a)] = words[a:b]
+    return start
+
+
+@njit(**JIT)
 def probe_words(ns, wr, mv, m, words, offsets, budget):
     """Run each word in turn from its own tape; return the first undefined transition reached, or -1."""
+    tape = _scratch(words, offsets, budget)
     for j in range(offsets.shape[0] - 1):
-        a, b = offsets[j], offsets[j + 1]
-        size = 2 * budget + (b - a) + 3
-        tape = np.zeros(size, dtype=np.uint8)
-        start = budget + 1
-        tape[start : start + (b - a)] = words[a:b]
-        t = _simulate(ns, wr, mv, m, tape, start, 0, 0, 0, start, start, budget)[0]
+        start = _load(tape, words, offsets[j], offsets[j + 1], budget)
+        hi0 = start + max(offsets[j + 1] - offsets[j], 1) - 1
+        t, _, _, _, _, lo, hi = _simulate(ns, wr, mv, m, tape, start, 0, 0, 0, start, hi0, budget)
+        tape[lo : hi + 1] = 0
         if t >= 0:
             return t
     return -1
+
+
+@njit(**JIT)
+def _run_word(ns, wr, mv, m, undefined_code, words, a, b, limit, tape):
+    # One run on the zeroed scratch tape (see _scratch); an undefined transition is one more
+    # (stopping) step. Returns (steps, state, head, lo, hi): the caller grades, then wipes lo..hi.
+    start = _load(tape, words, a, b, limit)
+    hi0 = start + max(b - a, 1) - 1
+    t, head, state, steps, _, lo, hi = _simulate(ns, wr, mv, m, tape, start, 0, 0, 0, start, hi0, limit)
+    if t >= 0:
+        steps += 1
+        state = undefined_code
+    return steps, state, head, lo, hi
+
+
+@njit(**JIT)
+def _correct(state, tape, head, verdict, outputs, c, d):
+    # A decider must stop in accept (-2) or reject (-3); a function's output runs from the head to a blank.
+    if state >= 0:
+        return False
+    if verdict == 1:
+        return state == -2
+    if verdict == 0:
+        return state == -3
+    if head + (d - c) >= tape.shape[0] or tape[head + (d - c)] != 0:
+        return False
+    for i in range(d - c):
+        if tape[head + i] != outputs[c + i]:
+            return False
+    return True
 
 
 @njit(**JIT)
@@ -185,29 +230,101 @@ def eval_words(ns, wr, mv, m, undefined_code, words, offsets, budget, verdicts, 
     outputs[out_offsets[j]:out_offsets[j+1]] must sit from the head up to the first blank.
     Fills steps, stops (stop code, or the state when the budget ran out) and correct.
     """
+    tape = _scratch(words, offsets, budget)
     for j in range(offsets.shape[0] - 1):
-        a, b = offsets[j], offsets[j + 1]
-        size = 2 * budget + (b - a) + 3
-        tape = np.zeros(size, dtype=np.uint8)
-        start = budget + 1
-        tape[start : start + (b - a)] = words[a:b]
-        t, head, state, st, _, _, _ = _simulate(ns, wr, mv, m, tape, start, 0, 0, 0, start, start, budget)
-        if t >= 0:  # an undefined transition: one more (stopping) step
-            st += 1
-            state = undefined_code
+        st, state, head, lo, hi = _run_word(ns, wr, mv, m, undefined_code, words, offsets[j], offsets[j + 1], budget,
+                                            tape)
         steps[j] = st
         stops[j] = state
-        ok = False
-        if state < 0:
-            if verdicts[j] == 1:
-                ok = state == -2
-            elif verdicts[j] == 0:
-                ok = state == -3
-            else:
-                c, d = out_offsets[j], out_offsets[j + 1]
-                ok = head + (d - c) < size and tape[head + (d - c)] == 0
-                for i in range(d - c):
-                    if tape[head + i] != outputs[c + i]:
-                        ok = False
-                        break
-        correct[j] = ok
+        correct[j] = _correct(state, tape, head, verdicts[j], outputs, out_offsets[j], out_offsets[j + 1])
+        tape[lo : hi + 1] = 0
+
+
+@njit(**PARALLEL_JIT)
+def grade_tables(ns, wr, mv, m, undefined, words, offsets, budget, verdicts, outputs, out_offsets,
+                 steps, stops, correct):
+    """`eval_words` for many machines (row i of ns/wr/mv, stop code undefined[i]) in parallel."""
+    for i in prange(ns.shape[0]):
+        eval_words(ns[i], wr[i], mv[i], m, undefined[i], words, offsets, budget, verdicts, outputs, out_offsets,
+                   steps[i], stops[i], correct[i])
+
+
+@njit(**PARALLEL_JIT)
+def verdict_tables(ns, wr, mv, m, undefined, words, offsets, budget, verdicts, outputs, out_offsets, caps,
+                   costs, results):
+    """Cost to a verdict for many machines: run the examples in order until one fails or all pass.
+
+    results[i] is 1 (solved, costs[i] steps), 0 (failed after costs[i] steps) or -1 (more than
+    caps[i] steps needed, or a run past `budget` steps: costs[i] = caps[i] + 1).
+    """
+    for i in prange(ns.shape[0]):
+        total, result = 0, 1
+        tape = _scratch(words, offsets, min(budget, max(caps[i], 0)))
+        for j in range(offsets.shape[0] - 1):
+            limit = min(budget, caps[i] - total)
+            if limit <= 0:
+                result = -1
+                break
+            st, state, head, lo, hi = _run_word(ns[i], wr[i], mv[i], m, undefined[i], words, offsets[j],
+                                                offsets[j + 1], limit, tape)
+            ok = state < 0 and _correct(state, tape, head, verdicts[j], outputs, out_offsets[j], out_offsets[j + 1])
+            tape[lo : hi + 1] = 0
+            if state >= 0:
+                result = -1
+                break
+            total += st
+            if not ok:
+                result = 0
+                break
+        costs[i] = total if result >= 0 else caps[i] + 1
+        results[i] = result
+
+
+@njit(**JIT)
+def stream_tables(ns, wr, mv, n, m, words, offsets, budget, stop_code, stop_write, stop_move,
+                  trans, child, nchild, used, ptr, out_ns, out_wr, out_mv):
+    """Resume a depth-first walk of the TNF tree for `words`, writing up to len(out_ns) leaves.
+
+    The walk's state lives in the arrays (ns/wr/mv: the partial machine; per level: the
+    transition branched on, the next child, the child count, states used; ptr = [depth,
+    started]), so successive calls stream the leaves. Returns how many leaves were written.
+    """
+    count, h = 0, stop_code.shape[0]
+    if ptr[1] == 0:
+        ptr[1] = 1
+        t = probe_words(ns, wr, mv, m, words, offsets, budget)
+        if t < 0:
+            out_ns[0], out_wr[0], out_mv[0] = ns, wr, mv
+            ptr[0] = -1
+            return 1
+        ptr[0] = 0
+        trans[0], child[0], nchild[0] = t, 0, h + 2 * m * min(used[0] + 1, n)
+    d = ptr[0]
+    while d >= 0 and count < out_ns.shape[0]:
+        if child[d] == nchild[d]:
+            ns[trans[d]] = UNDEFINED
+            d -= 1
+            continue
+        k = child[d]
+        child[d] += 1
+        ti = trans[d]
+        if k < h:
+            ns[ti], wr[ti], mv[ti] = stop_code[k], stop_write[k], stop_move[k]
+            now_used = used[d]
+        else:
+            k -= h
+            targets = min(used[d] + 1, n)
+            target = k % targets
+            k //= targets
+            ns[ti], wr[ti], mv[ti] = target, k // 2, -1 if k % 2 == 0 else 1
+            now_used = max(used[d], target + 1)
+        t = probe_words(ns, wr, mv, m, words, offsets, budget)
+        if t < 0:
+            out_ns[count], out_wr[count], out_mv[count] = ns, wr, mv
+            count += 1
+            continue
+        d += 1
+        trans[d], child[d], used[d] = t, 0, now_used
+        nchild[d] = h + 2 * m * min(now_used + 1, n)
+    ptr[0] = d
+    return count

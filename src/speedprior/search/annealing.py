@@ -19,8 +19,9 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from speedprior.errors import BudgetError
+from speedprior.measure.profile import CostProfile
 from speedprior.priors import AverageSpeed, Candidate, Prior
-from speedprior.search.evaluate import run_examples
+from speedprior.search.chunks import grade_chunk, program_chunks
 from speedprior.search.levin import task_space
 from speedprior.search.task import Task
 
@@ -114,11 +115,15 @@ def anneal(candidates: Sequence[Candidate], performance: Callable[[Candidate], f
 def task_candidates(task: Task, order: str = "tnf", states: int | None = None) -> list[Candidate]:
     """Every program of a task's space as a Candidate: steps profile and performance (weighted accuracy)."""
     weights = task.weights
+    keys = np.arange(len(task.examples))
     out = []
-    for program in task_space(task, order, states):
-        result = run_examples(program.machine, task, task.budget)
-        accuracy = float(np.dot(result.correct, weights))
-        out.append(program.candidate(result.profile(weights), performance=accuracy, index=program.index))
+    for chunk in program_chunks(task_space(task, order, states)):
+        steps, halted, correct = grade_chunk(chunk, task, task.budget)
+        accuracy = correct @ weights
+        for i in range(len(chunk)):
+            program = chunk.program(i)
+            out.append(program.candidate(CostProfile(steps[i], halted[i], keys, weights),
+                                         performance=float(accuracy[i]), index=program.index))
     return out
 
 

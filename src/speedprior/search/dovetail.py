@@ -7,7 +7,8 @@ answers them all (the search stops, within that round, at the first such program
 steps reported are every step handed out up to that moment.
 
 The schedule is deterministic, so instead of swapping machines in and out every round we
-run each program once, as far as the schedule could ever let it run, and account exactly:
+run each program once (in compiled batches), as far as the schedule could ever let it run,
+and account exactly:
 program j starts in round s_j = j // L + 1 and by the end of round r has had
 K * (r - s_j + 1) steps; a solver costing c steps finishes in round s_j + ceil(c / K) - 1.
 Programs starting after the best finishing round so far can never win and are not run.
@@ -15,57 +16,74 @@ Programs starting after the best finishing round so far can never win and are no
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Iterable
 
+import numpy as np
+
 from speedprior.errors import BudgetError
-from speedprior.search.evaluate import Examples, as_examples, cost_to_verdict
+from speedprior.search.chunks import program_chunks, verdict_chunk
+from speedprior.search.evaluate import Examples, as_examples
+from speedprior.search.program import Program
 from speedprior.search.result import SearchResult
-from speedprior.search.spaces import Program
+from speedprior.search.task import Task
 
 DEFAULT_MAX_ROUNDS = 1_000_000
+DEFAULT_EXAMPLE_BUDGET = 10_000
+CHUNK = 1024  # programs graded per compiled call
 
 
 def dovetail(space: Iterable[Program], examples: Examples, k: int = 1, l: int = 1,
              max_rounds: int = DEFAULT_MAX_ROUNDS, budget: int | None = None) -> tuple[SearchResult, Program | None]:
     """Run the dovetailer over `space` until a program solves `examples`; return the result and the program.
 
-    `budget` (steps per example) marks a run as never stopping when exceeded: such a program
-    keeps taking its K steps a round and never finishes.
+    `budget` (steps per example; default the task's, else 10,000) marks a run as never stopping
+    when exceeded: such a program keeps taking its K steps a round and never finishes.
     """
-    if k < 1 or l < 1 or max_rounds < 1:
-        raise BudgetError(f"dovetailing needs K >= 1, L >= 1 and max_rounds >= 1, got {k}, {l}, {max_rounds}")
+    if k < 1 or l < 1 or max_rounds < 1 or k * max_rounds >= 1 << 62:
+        raise BudgetError(f"dovetailing needs K >= 1, L >= 1, max_rounds >= 1 (K * max_rounds < 2^62), "
+                          f"got {k}, {l}, {max_rounds}")
     start = time.perf_counter()
     items = as_examples(examples)
-    started: list[tuple[int, int]] = []  # (start round, cost to verdict or cap + 1) per program run
-    best_round, winner, winner_program = None, None, None
-    for j, program in enumerate(space):
-        s = j // l + 1
+    budget = budget or (examples.budget if isinstance(examples, Task) else DEFAULT_EXAMPLE_BUDGET)
+    rounds_started, costs = [], []  # per program run: its start round, its cost to a verdict (or cap + 1)
+    best_round, winner, winner_program, position = None, None, None, 0
+    for chunk in program_chunks(space, CHUNK):
         horizon = best_round if best_round is not None else max_rounds
-        if s > horizon:
+        s = (position + np.arange(len(chunk), dtype=np.int64)) // l + 1
+        rows = np.flatnonzero(s <= horizon)
+        if rows.size == 0:
             break
-        cost, verdict = cost_to_verdict(program.machine, items, k * (horizon - s + 1), budget)
-        started.append((s, cost))
-        if verdict:
-            finish = s + math.ceil(cost / k) - 1
-            if best_round is None or finish < best_round:  # strict: an earlier program wins a tied round
-                best_round, winner, winner_program = finish, j, program
+        part = chunk if rows.size == len(chunk) else chunk.take(rows)
+        cost, result = verdict_chunk(part, items, k * (horizon - s[rows] + 1), budget)
+        finish = s[rows] + -(-cost // k) - 1
+        solved = np.flatnonzero(result == 1)
+        if solved.size:
+            first = solved[np.argmin(finish[solved])]  # argmin keeps the earliest program of a tied round
+            if best_round is None or finish[first] < best_round:
+                best_round, winner = int(finish[first]), position + int(rows[first])
+                winner_program = part.program(int(first))
+        rounds_started.append(s[rows])
+        costs.append(cost)
+        position += len(chunk)
+    s = np.concatenate(rounds_started) if rounds_started else np.zeros(0, np.int64)
+    cost = np.concatenate(costs) if costs else np.zeros(0, np.int64)
     if best_round is not None:
         last = best_round
     else:  # nobody solves: the search ends when every program has failed, or at max_rounds
-        last = min(max_rounds, max((s + math.ceil(c / k) - 1 for s, c in started), default=0))
-    total = 0
-    for j, (s, cost) in enumerate(started):
-        if s > last:
-            continue
-        rounds_run = last - s + 1 if winner is None or j <= winner else last - s
-        total += cost if j == winner else min(cost, k * rounds_run)
+        last = int(min(max_rounds, (s + -(-cost // k) - 1).max(initial=0)))
+    j = np.arange(len(s))
+    active = s <= last
+    # Programs up to the winner get round `last`; those after it stop one round short.
+    rounds_run = last - s + 1 if winner is None else np.where(j <= winner, last - s + 1, last - s)
+    given = np.minimum(cost, k * rounds_run)
+    if winner is not None:
+        given[winner] = cost[winner]
     result = SearchResult(
         schedule="dovetail", found=winner is not None,
         program=winner_program.name if winner_program else None, index=winner,
-        bits=winner_program.bits if winner_program else None, total_steps=int(total),
-        programs_started=sum(1 for s, _ in started if s <= last), rounds=int(last),
+        bits=winner_program.bits if winner_program else None, total_steps=int(given[active].sum()),
+        programs_started=int(active.sum()), rounds=int(last),
         seconds=round(time.perf_counter() - start, 4), params={"k": k, "l": l, "max_rounds": max_rounds},
     )
     return result, winner_program

@@ -183,20 +183,25 @@ def _encode_words(inputs: Sequence[str], alphabet: tuple[str, ...], input_symbol
     return words, offsets
 
 
-def tnf_machines(states: int, symbols: int | str = 2, budget: int = DEFAULT_BUDGET, inputs: Sequence[str] = ("",),
-                 stops: Sequence[str] = ("halt",), input_symbols: str | None = None,
-                 undefined: str = "halt") -> Iterator[TuringMachine]:
-    """Stream every TNF machine (the tree's leaves, in depth-first order) for behaviour on `inputs`.
+@dataclass(frozen=True)
+class TableChunk:
+    """A run of consecutive TNF leaves as flat tables (row i: entry state * m + read)."""
 
-    `symbols` is a count (digits 0..m-1, 0 the blank) or a string of tape symbols, blank first;
-    `input_symbols` (default: every symbol, as for TuringMachine) is what inputs may contain.
-    The tree branches at the first undefined transition reached on any input (inputs in
-    order); `stops` names the stop transitions offered at each branch ("halt", or "accept"
-    and "reject" for deciders). On the blank tape alone the root is A0 = 1RB; otherwise the
-    root is the empty machine, since a machine reading input may need any first transition.
-    A stop writes 1 and moves right (as `1RZ`), except a halt on inputs: a function's output
-    is read from the tape, so there every write and move of the halting transition is a branch.
-    """
+    ns: np.ndarray  # int32 (count, states * m)
+    wr: np.ndarray  # uint8
+    mv: np.ndarray  # int64
+    states: int
+    symbols: tuple[str, ...]
+    input_symbols: tuple[str, ...]
+    undefined: str
+
+    def machine(self, i: int) -> TuringMachine:
+        """Row i as a TuringMachine."""
+        return machine_from_tables(self.ns[i], self.wr[i], self.mv[i], self.states, self.symbols, self.undefined,
+                                   self.input_symbols)
+
+
+def _stream_setup(states, symbols, budget, inputs, stops, input_symbols):
     alphabet = tuple(str(i) for i in range(symbols)) if isinstance(symbols, int) else tuple(symbols)
     m = len(alphabet)
     _check(states, m, budget)
@@ -213,6 +218,59 @@ def tnf_machines(states: int, symbols: int | str = 2, budget: int = DEFAULT_BUDG
             options.append((STOP_CODES[name], 1, 1))
     in_symbols = tuple(input_symbols) if input_symbols is not None else alphabet  # as TuringMachine's default
     words, offsets = _encode_words(inputs, alphabet, in_symbols)
+    return alphabet, in_symbols, words, offsets, options, blank_only
+
+
+def tnf_tables(states: int, symbols: int | str = 2, budget: int = DEFAULT_BUDGET, inputs: Sequence[str] = ("",),
+               stops: Sequence[str] = ("halt",), input_symbols: str | None = None, undefined: str = "halt",
+               chunk: int = 4096) -> Iterator[TableChunk]:
+    """Stream the leaves of `tnf_machines` as chunks of flat tables, walked by a compiled kernel."""
+    alphabet, in_symbols, words, offsets, options, blank_only = _stream_setup(states, symbols, budget, inputs, stops,
+                                                                              input_symbols)
+    m, size, depth = len(alphabet), states * len(alphabet), states * len(alphabet) + 1
+    ns, wr, mv, used0 = _root(states, m, fix_first=blank_only)
+    codes = np.array([o[0] for o in options], np.int32)
+    writes = np.array([o[1] for o in options], np.uint8)
+    moves = np.array([o[2] for o in options], np.int64)
+    trans, child, nchild, used = (np.zeros(depth, np.int64) for _ in range(4))
+    used[0] = used0
+    ptr = np.zeros(2, np.int64)
+    while True:
+        out = (np.empty((chunk, size), np.int32), np.empty((chunk, size), np.uint8), np.empty((chunk, size), np.int64))
+        count = int(_kernels.stream_tables(ns, wr, mv, states, m, words, offsets, budget, codes, writes, moves,
+                                           trans, child, nchild, used, ptr, *out))
+        if count:
+            yield TableChunk(out[0][:count], out[1][:count], out[2][:count], states, alphabet, in_symbols, undefined)
+        if ptr[0] < 0:
+            return
+
+
+def tnf_machines(states: int, symbols: int | str = 2, budget: int = DEFAULT_BUDGET, inputs: Sequence[str] = ("",),
+                 stops: Sequence[str] = ("halt",), input_symbols: str | None = None,
+                 undefined: str = "halt") -> Iterator[TuringMachine]:
+    """Stream every TNF machine (the tree's leaves, in depth-first order) for behaviour on `inputs`.
+
+    `symbols` is a count (digits 0..m-1, 0 the blank) or a string of tape symbols, blank first;
+    `input_symbols` (default: every symbol, as for TuringMachine) is what inputs may contain.
+    The tree branches at the first undefined transition reached on any input (inputs in
+    order); `stops` names the stop transitions offered at each branch ("halt", or "accept"
+    and "reject" for deciders). On the blank tape alone the root is A0 = 1RB; otherwise the
+    root is the empty machine, since a machine reading input may need any first transition.
+    A stop writes 1 and moves right (as `1RZ`), except a halt on inputs: a function's output
+    is read from the tape, so there every write and move of the halting transition is a branch.
+    """
+    for block in tnf_tables(states, symbols, budget, inputs, stops, input_symbols, undefined):
+        for i in range(len(block.ns)):
+            yield block.machine(i)
+
+
+def tnf_machines_reference(states: int, symbols: int | str = 2, budget: int = DEFAULT_BUDGET,
+                           inputs: Sequence[str] = ("",), stops: Sequence[str] = ("halt",),
+                           input_symbols: str | None = None, undefined: str = "halt") -> Iterator[TuringMachine]:
+    """`tnf_machines` walked in Python (a stack of partial machines): the twin tests compare with."""
+    alphabet, in_symbols, words, offsets, options, blank_only = _stream_setup(states, symbols, budget, inputs, stops,
+                                                                              input_symbols)
+    m = len(alphabet)
     stack = [_root(states, m, fix_first=blank_only)]
     while stack:
         ns, wr, mv, used = stack.pop()

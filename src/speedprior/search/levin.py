@@ -10,13 +10,15 @@ exactly (every run of every phase counts, since each phase starts its programs a
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Iterable
 
+import numpy as np
+
 from speedprior.errors import BudgetError, UnknownNameError
-from speedprior.search.dovetail import DEFAULT_MAX_ROUNDS, dovetail
-from speedprior.search.evaluate import Examples, as_examples, cost_to_verdict
+from speedprior.search.chunks import concat, program_chunks, verdict_chunk
+from speedprior.search.dovetail import CHUNK, DEFAULT_MAX_ROUNDS, dovetail
+from speedprior.search.evaluate import Examples, as_examples
 from speedprior.search.result import SearchResult, add_forwarding
 from speedprior.search.spaces import LengthSpace, Program, TNFSpace
 from speedprior.search.task import Task
@@ -26,50 +28,67 @@ SCHEDULES = ("dovetail", "phases")
 ORDERS = ("tnf", "length")
 
 
-def _phase_of(length: int, cost: int) -> int:
-    return length + max(0, math.ceil(math.log2(cost))) if cost > 1 else length
+def _log2_ceil(cost: np.ndarray) -> np.ndarray:
+    return np.ceil(np.log2(np.maximum(cost, 1))).astype(np.int64)
 
 
 def phases(space: Iterable[Program], examples: Examples, budget: int, max_phase: int = DEFAULT_MAX_PHASE
            ) -> tuple[SearchResult, Program | None]:
     """Run Levin search in phases over `space` (any order: it is sorted by length) until a program solves."""
-    if max_phase < 1 or budget < 1:
-        raise BudgetError(f"phases need max_phase >= 1 and budget >= 1, got {max_phase}, {budget}")
+    if not 1 <= max_phase <= 62 or budget < 1:
+        raise BudgetError(f"phases need 1 <= max_phase <= 62 and budget >= 1, got {max_phase}, {budget}")
     start = time.perf_counter()
     items = as_examples(examples)
-    programs = sorted(space, key=lambda p: (math.ceil(p.bits), p.index))
-    runs: list[tuple[int, int]] = []  # (length, cost to verdict or cap + 1)
-    best_phase, winner = None, None
-    for j, program in enumerate(programs):
-        length = math.ceil(program.bits)
+    chunks = list(program_chunks(space, CHUNK))
+    if not chunks:
+        return SearchResult("phases", False, None, None, None, 0, 0, 0, params={"max_phase": max_phase}), None
+    every = concat(chunks)
+    lengths = np.ceil(every.bits).astype(np.int64)
+    order = np.lexsort((np.arange(len(every)), lengths))  # shortest first, ties in enumeration order
+    ranked, lengths = every.take(order), lengths[order]
+    best_phase, winner, done = None, None, 0
+    run_lengths, run_costs = [], []
+    for lo in range(0, len(ranked), CHUNK):
         horizon = best_phase if best_phase is not None else max_phase
-        if length > horizon:
+        rows = np.arange(lo, min(lo + CHUNK, len(ranked)))
+        rows = rows[lengths[rows] <= horizon]
+        if rows.size == 0:
             break
-        cost, verdict = cost_to_verdict(program.machine, items, 2 ** (horizon - length), budget)
-        runs.append((length, cost))
-        if verdict:
-            phase = _phase_of(length, cost)
-            if best_phase is None or phase < best_phase:  # strict: earlier in the phase wins a tie
-                best_phase, winner = phase, j
+        part = ranked.take(rows)
+        cost, result = verdict_chunk(part, items, np.left_shift(1, horizon - lengths[rows]), budget)
+        phase = lengths[rows] + _log2_ceil(cost)
+        solved = np.flatnonzero(result == 1)
+        if solved.size:
+            first = solved[np.argmin(phase[solved])]  # argmin keeps the earliest program of a tied phase
+            if best_phase is None or phase[first] < best_phase:
+                best_phase, winner, found = int(phase[first]), done + int(first), part.program(int(first))
+        run_lengths.append(lengths[rows])
+        run_costs.append(cost)
+        done += rows.size
+    length, cost = np.concatenate(run_lengths), np.concatenate(run_costs)
     if best_phase is not None:
         last = best_phase
     else:  # nobody solves: the search ends when every program has failed, or at max_phase
-        last = min(max_phase, max((_phase_of(n, c) for n, c in runs), default=0))
-    first = runs[0][0] if runs else 1
-    total = 0
-    for i in range(first, last + 1):
-        for j, (length, cost) in enumerate(runs):
-            if length > i or (i == last and winner is not None and j > winner):
-                continue
-            total += cost if (i == last and j == winner) else min(cost, 2 ** (i - length))
-    found = programs[winner] if winner is not None else None
+        last = int(min(max_phase, (length + _log2_ceil(cost)).max(initial=0)))
+    first_phase = int(length.min())
+    # Program j runs in phases length_j..last (the winner's successors skip the last one); in each
+    # it takes min(cost, 2^(i - length)): a geometric sum until its cost is reached, then its cost.
+    phases_run = np.maximum(last - length + 1, 0)
+    if winner is not None:
+        phases_run[winner + 1 :] = np.maximum(last - length[winner + 1 :], 0)
+    doubling = np.minimum(_log2_ceil(cost), phases_run)
+    flat = phases_run - doubling
+    total = int((cost[flat > 0] * flat[flat > 0]).sum())
+    for a, count in enumerate(np.bincount(doubling)):
+        total += int(count) * ((1 << a) - 1)
     result = SearchResult(
-        schedule="phases", found=found is not None, program=found.name if found else None,
-        index=found.index if found else None, bits=found.bits if found else None, total_steps=int(total),
-        programs_started=len(runs), rounds=max(0, last - first + 1), seconds=round(time.perf_counter() - start, 4),
+        schedule="phases", found=winner is not None, program=found.name if winner is not None else None,
+        index=found.index if winner is not None else None, bits=found.bits if winner is not None else None,
+        total_steps=total, programs_started=int((length <= last).sum()), rounds=max(0, last - first_phase + 1),
+        seconds=round(time.perf_counter() - start, 4),
         params={"max_phase": max_phase, "budget": budget, "found_phase": best_phase},
     )
-    return result, found
+    return result, found if winner is not None else None
 
 
 def task_space(task: Task, order: str = "tnf", states: int | None = None) -> Iterable[Program]:

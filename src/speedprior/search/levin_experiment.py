@@ -16,6 +16,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from pydantic import Field  # noqa: E402
 
 from speedprior.experiments.registry import ExperimentConfig  # noqa: E402
+from speedprior.search.chunks import ChunkedSpace  # noqa: E402
 from speedprior.search.dovetail import dovetail  # noqa: E402
 from speedprior.search.levin import DEFAULT_MAX_PHASE, phases, task_space  # noqa: E402
 from speedprior.search.result import SearchResult, add_forwarding, fastest_solvers  # noqa: E402
@@ -42,7 +43,7 @@ def _row(result: SearchResult) -> dict:
 def run(config: Config, ctx) -> dict:
     """Run every (K, L) dovetailer and the phases over one materialised space; plot forwarding."""
     task = load_task(config.task)
-    programs = list(task_space(task, config.order, config.states))  # one enumeration shared by every search
+    programs = ChunkedSpace.of(task_space(task, config.order, config.states))  # one walk shared by every search
     fastest = fastest_solvers(programs, task)
     rows = []
     jobs = [(k, l) for k in config.ks for l in config.ls]

@@ -1,129 +1,34 @@
 """Program spaces: machines carrying description lengths, in TNF or length order, or filtered by examples.
 
-Description length (`description_bits`), a prefix-free code for a machine over a fixed tape
-alphabet of m symbols whose n used states are numbered in TNF order:
-    n            Elias gamma code: 2*floor(log2 n) + 1 bits
-    per entry    of the n x m table: 1 bit "defined?"; if defined, 1 bit "stop?";
-                 a stop costs log2(stop kinds) more bits, and a halt (stop kinds 1) also
-                 log2(m) + 1 bits for its write and move (a function's output is on the tape);
-                 any other transition costs log2(m) + 1 + log2(n) bits (write, move, next).
-Stop kinds are 1 for halting machines and 2 (accept, reject) for deciders. Machines with
-fewer states or fewer defined transitions are shorter, which is what Levin search needs.
-
-Programs print in the Standard TM format extended for deciders: a transition `1R+` accepts
-and `1R-` rejects (`1RZ` halts, `---` is undefined); the write is the symbol's index.
+A space is an iterable of `Program`s in the order a search enumerates them. TNF and length
+spaces also stream `chunks(size)` of flat tables (see `chunks.py`), which the searches and
+`solvers` grade in compiled batches. Description lengths and program strings: `program.py`.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from speedprior.errors import ParseError
-from speedprior.priors import Candidate
-from speedprior.search.enumerate import DEFAULT_BUDGET, tnf_machines
-from speedprior.search.evaluate import Examples, as_examples, run_examples
+from speedprior.search.chunks import ProgramChunk, concat, grade_chunk, program_chunks, verdict_chunk
+from speedprior.search.enumerate import DEFAULT_BUDGET, STOP_CODES, tnf_tables
+from speedprior.search.evaluate import Examples, as_examples
+from speedprior.search.program import (
+    Program,
+    bits_rows,
+    description_bits,
+    parse_program,
+    program_string,
+    used_states,
+)
 from speedprior.search.task import Task
-from speedprior.tm.machine import ACCEPT, HALT, REJECT, UNDEFINED, TuringMachine
+from speedprior.tm.machine import TuringMachine
 
-_STOP_LETTERS = {HALT: "Z", ACCEPT: "+", REJECT: "-"}
-
-
-def used_states(machine: TuringMachine) -> int:
-    """States the machine can reach: the start state and every transition target (TNF numbers them 0..n-1)."""
-    targets = machine.next_state[machine.next_state >= 0]
-    return int(max(targets.max(initial=0) + 1, 1))
-
-
-def description_bits(machine: TuringMachine, stop_kinds: int | None = None) -> float:
-    """Bits to describe `machine` in the code above (stop_kinds inferred: 2 for deciders, else 1)."""
-    ns = machine.next_state
-    if stop_kinds is None:
-        decider = machine.undefined == "reject" or bool(((ns == ACCEPT) | (ns == REJECT)).any())
-        stop_kinds = 2 if decider else 1
-    n, m = used_states(machine), machine.n_symbols
-    table = ns[:n]
-    defined = table != UNDEFINED
-    stops = defined & (table < 0)
-    moves = defined & (table >= 0)
-    bits = 2 * math.floor(math.log2(n)) + 1
-    bits += table.size + int(defined.sum())
-    bits += int(stops.sum()) * (math.log2(stop_kinds) if stop_kinds > 1 else math.log2(m) + 1)
-    bits += int(moves.sum()) * (math.log2(m) + 1 + math.log2(n))
-    return float(bits)
-
-
-def program_string(machine: TuringMachine) -> str:
-    """The extended Standard string of a 1-tape machine (any symbol characters, accept `+`, reject `-`)."""
-    if machine.n_tapes != 1:
-        raise ParseError("only 1-tape machines have a program string")
-    groups = []
-    for q in range(machine.n_states):
-        parts = []
-        for r in range(machine.n_symbols):
-            target = int(machine.next_state[q, r])
-            if target == UNDEFINED:
-                parts.append("---")
-                continue
-            letter = _STOP_LETTERS[target] if target < 0 else chr(65 + target)
-            move = {-1: "L", 0: "S", 1: "R"}[int(machine.move[q, r, 0])]
-            parts.append(f"{machine.write[q, r, 0]}{move}{letter}")
-        groups.append("".join(parts))
-    return "_".join(groups)
-
-
-def parse_program(text: str, symbols: str | Sequence[str] = "01", input_symbols: str | None = None,
-                  undefined: str = "halt") -> TuringMachine:
-    """Parse an extended Standard string (see `program_string`) over the given tape symbols."""
-    groups = text.strip().split("_")
-    m = len(symbols)
-    if not text.strip() or any(len(g) != 3 * m for g in groups):
-        raise ParseError(f"not a program string with {m} transitions per state: {text!r}")
-    n = len(groups)
-    ns = np.full((n, m), UNDEFINED, np.int32)
-    wr = np.zeros((n, m, 1), np.uint8)
-    mv = np.zeros((n, m, 1), np.int8)
-    stops = {v: k for k, v in _STOP_LETTERS.items()} | {"H": HALT}
-    for q, group in enumerate(groups):
-        for r in range(m):
-            chunk = group[3 * r : 3 * r + 3]
-            if chunk == "---":
-                continue
-            w, move, target = chunk
-            if not w.isdigit() or int(w) >= m or move not in "LRS":
-                raise ParseError(f"bad transition {chunk!r} in {text!r}")
-            if target in stops:
-                ns[q, r] = stops[target]
-            elif "A" <= target <= "Y" and ord(target) - 65 < n:
-                ns[q, r] = ord(target) - 65
-            else:
-                raise ParseError(f"transition {chunk!r} goes to an unknown state in {text!r}")
-            wr[q, r, 0], mv[q, r, 0] = int(w), {"L": -1, "S": 0, "R": 1}[move]
-    return TuringMachine(ns, wr, mv, symbols=tuple(symbols), undefined=undefined,
-                         input_symbols=None if input_symbols is None else tuple(input_symbols), name=text.strip())
-
-
-@dataclass(frozen=True)
-class Program:
-    """A machine in a space: its position in the enumeration and its description length."""
-
-    machine: TuringMachine
-    bits: float
-    index: int
-    info: dict = field(default_factory=dict)
-
-    @property
-    def name(self) -> str:
-        """The program string."""
-        return program_string(self.machine)
-
-    def candidate(self, profile=None, **info) -> Candidate:
-        """This program as a prior's Candidate (with a cost profile when given)."""
-        return Candidate(self.name, profile, self.bits, self.machine, {**self.info, **info})
+__all__ = ["LengthSpace", "ListSpace", "Program", "ProgramSpace", "SolverSpace", "TNFSpace", "description_bits",
+           "parse_program", "program_string", "solvers", "used_states"]
 
 
 @runtime_checkable
@@ -131,6 +36,12 @@ class ProgramSpace(Protocol):
     """An iterable of Programs in a fixed order (the order a search enumerates them in)."""
 
     def __iter__(self) -> Iterator[Program]: ...
+
+
+def _programs(chunks: Iterable[ProgramChunk]) -> Iterator[Program]:
+    for chunk in chunks:
+        for i in range(len(chunk)):
+            yield chunk.program(i)
 
 
 @dataclass(frozen=True)
@@ -151,12 +62,22 @@ class TNFSpace:
         return cls(states or task.states, task.symbols, budget or task.budget, tuple(task.inputs), task.stops,
                    task.input_symbols, "reject" if task.is_language else "halt")
 
-    def __iter__(self) -> Iterator[Program]:
+    def chunks(self, size: int = 1024) -> Iterator[ProgramChunk]:
+        """The space as chunks of flat tables, straight from the compiled walk."""
         kinds = 2 if "accept" in self.stops or "reject" in self.stops else 1
-        machines = tnf_machines(self.states, self.symbols, self.budget, self.inputs, self.stops,
-                                self.input_symbols, self.undefined)
-        for i, machine in enumerate(machines):
-            yield Program(machine, description_bits(machine, kinds), i)
+        code = STOP_CODES[self.undefined]
+        start = 0
+        for block in tnf_tables(self.states, self.symbols, self.budget, self.inputs, self.stops, self.input_symbols,
+                                self.undefined, size):
+            count = len(block.ns)
+            yield ProgramChunk(block.ns, block.wr, block.mv, np.full(count, code, np.int64),
+                               bits_rows(block.ns, self.states, len(block.symbols), kinds),
+                               np.arange(start, start + count, dtype=np.int64), self.states, block.symbols,
+                               block.input_symbols)
+            start += count
+
+    def __iter__(self) -> Iterator[Program]:
+        return _programs(self.chunks())
 
 
 @dataclass(frozen=True)
@@ -165,10 +86,19 @@ class LengthSpace:
 
     base: Iterable[Program]
 
+    def chunks(self, size: int = 1024) -> Iterator[ProgramChunk]:
+        """All of the base (a length order needs them all), sorted, in chunks."""
+        every = list(program_chunks(self.base, size))
+        if not every:
+            return
+        joined = concat(every)
+        order = np.lexsort((joined.index, joined.bits))
+        ranked = joined.take(order, np.arange(len(order), dtype=np.int64))
+        for start in range(0, len(ranked), size):
+            yield ranked.take(np.arange(start, min(start + size, len(ranked))))
+
     def __iter__(self) -> Iterator[Program]:
-        ordered = sorted(self.base, key=lambda p: (p.bits, p.index))  # a length order needs them all
-        for i, p in enumerate(ordered):
-            yield Program(p.machine, p.bits, i, p.info)
+        return _programs(self.chunks())
 
 
 @dataclass(frozen=True)
@@ -189,15 +119,20 @@ def solvers(space: Iterable[Program] | Iterable[TuringMachine], examples: Exampl
     """The programs of `space` that answer every example correctly within `budget` steps each.
 
     Examples are (input, accepted: bool) pairs for a language or (input, output: str) pairs for a
-    function (output read from the head to the first blank), a Task, or Examples.
+    function (output read from the head to the first blank), a Task, or Examples. Each solver
+    carries its steps per example in `info["steps"]`.
     """
     items = as_examples(examples)
-    for i, p in enumerate(space):
-        program = p if isinstance(p, Program) else Program(p, description_bits(p), i)
-        result = run_examples(program.machine, items, budget)
-        if result.solved:
-            yield Program(program.machine, program.bits, program.index,
-                          {**program.info, "steps": result.steps})
+    cap = int(budget) * len(items)
+    for chunk in program_chunks(space):
+        # Most programs fail or loop on an early example: stop there, then grade only the solvers in full.
+        _, result = verdict_chunk(chunk, items, np.full(len(chunk), cap, np.int64), budget)
+        winners = chunk.take(np.flatnonzero(result == 1))
+        if len(winners):
+            steps, _, correct = grade_chunk(winners, items, budget)
+            for i in np.flatnonzero(correct.all(axis=1)):
+                p = winners.program(int(i))
+                yield Program(p.machine, p.bits, p.index, {**p.info, "steps": steps[i]})
 
 
 @dataclass(frozen=True)
