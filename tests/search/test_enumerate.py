@@ -87,3 +87,10 @@ def test_bad_shapes_are_errors(kwargs):
 def test_inputs_outside_the_alphabet_are_errors():
     with pytest.raises(BudgetError):
         next(tnf_machines(2, 2, 10, ["2"]))
+
+
+def test_two_state_three_symbol_busy_beaver():
+    # S(2, 3) = 38 and Sigma(2, 3) = 9, both reached by 1RB2LB1RZ_2LA2RB1LB.
+    summary = enumerate_blank(2, 3, 200)
+    assert (summary.machines, summary.max_steps, summary.max_ones) == (10_393, 38, 9)
+    assert summary.max_steps_machine == "1RB2LB1RZ_2LA2RB1LB"
