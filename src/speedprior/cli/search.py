@@ -72,6 +72,9 @@ def anneal(
     if as_json:
         print_json(result.to_dict())
         return
+    if result.selected is None:
+        console.print(f"no program in the space reaches the performance level {level:g}")
+        return
     path = " → ".join(f"{p.c:.3g}{'✓' if p.found else ''}" for p in result.trajectory)
     console.print(f"C: {path}", highlight=False)
     console.print(f"selected {result.selected} with cost {result.selected_cost} (minimal at the level: "

@@ -17,7 +17,7 @@ import numpy as np
 from speedprior.errors import BudgetError
 from speedprior.search import _kernels
 from speedprior.search.enumerate import machine_from_tables
-from speedprior.search.evaluate import Examples, _encoded, as_examples
+from speedprior.search.evaluate import Examples, as_examples, encoded_examples
 from speedprior.search.program import Program, description_bits
 from speedprior.tm.machine import HALT, UNDEFINED, TuringMachine
 
@@ -124,7 +124,7 @@ def concat(chunks: Sequence[ProgramChunk]) -> ProgramChunk:
 
 
 def _encoding(chunk: ProgramChunk, examples: Examples):
-    return _encoded(as_examples(examples), chunk.symbols, chunk.input_symbols)
+    return encoded_examples(as_examples(examples), chunk.symbols, chunk.input_symbols)
 
 
 def grade_chunk(chunk: ProgramChunk, examples: Examples, budget: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

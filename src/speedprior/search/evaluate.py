@@ -68,7 +68,7 @@ def run_examples(machine: TuringMachine, examples: Examples, budget: int) -> Exa
         raise BudgetError(f"budget per example must lie in 0..{1 << 24}, got {budget}")
     if machine.n_tapes != 1:
         return run_examples_reference(machine, items, budget)
-    words, offsets, outputs, out_offsets, verdicts = _encoded(items, machine.symbols, machine.input_symbols)
+    words, offsets, outputs, out_offsets, verdicts = encoded_examples(items, machine.symbols, machine.input_symbols)
     n = len(items)
     steps, stops, correct = np.zeros(n, np.int64), np.zeros(n, np.int64), np.zeros(n, bool)
     _kernels.eval_words(machine.next_state.reshape(-1), machine.write.reshape(-1), machine.move.reshape(-1).astype(
@@ -78,7 +78,8 @@ def run_examples(machine: TuringMachine, examples: Examples, budget: int) -> Exa
 
 
 @functools.lru_cache(maxsize=16)
-def _encoded(items: tuple[Example, ...], symbols: tuple[str, ...], input_symbols: tuple[str, ...]):
+def encoded_examples(items: tuple[Example, ...], symbols: tuple[str, ...], input_symbols: tuple[str, ...]):
+    """Examples as kernel arrays: (words, offsets, outputs, output offsets, verdicts), read-only, cached."""
     # A search grades thousands of machines on the same examples: encode them once per alphabet.
     probe = TuringMachine(np.full((1, len(symbols)), -4, np.int32), np.zeros((1, len(symbols), 1), np.uint8),
                           np.zeros((1, len(symbols), 1), np.int8), symbols=symbols, input_symbols=input_symbols)
