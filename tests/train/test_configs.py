@@ -58,3 +58,12 @@ def test_growth_and_early_exit_run_on_bundled_digits(tmp_path):
     early = load_config({"kind": "early-exit", "dataset": "digits", "phases": 1, "epochs_per_phase": 1,
                          "channels": 4, "blocks": 2})
     assert 0 <= run_experiment(early, tmp_path / "early", quiet=True)["flops_saved"] <= 1
+
+
+def test_pondernet_with_set_encoder_runs(tmp_path):
+    config = load_config({"kind": "parity-extrapolation", "length": 6, "train_nonzero": [1, 3],
+                          "test_nonzero": [4, 6], "encoder": "set", "hidden": 8, "n_train": 500, "n_val": 100,
+                          "n_test": 100, "iterations": 10, "act": True, "act_iterations": 10,
+                          "act_halt_bias": -2.0, "predictor_iterations": 5})
+    summary = run_experiment(config, tmp_path / "run", quiet=True)
+    assert set(summary["ponder_steps_by_difficulty"]) == {"4", "5", "6"} and "act_accuracy" in summary

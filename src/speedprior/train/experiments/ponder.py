@@ -9,6 +9,7 @@ import time
 
 import torch
 from pydantic import Field, model_validator
+from torch import nn
 
 from speedprior.errors import ConfigError
 from speedprior.experiments.registry import ExperimentConfig
@@ -30,6 +31,7 @@ class Config(ExperimentConfig):
     n_test: int = Field(8000, ge=1)
     # model and PonderNet loss
     hidden: int = Field(32, ge=1)
+    encoder: str = "none"  # "none": the GRU reads the raw vector; "set": a sum of per-entry features
     max_steps: int = Field(20, ge=1)
     lambda_p: float = Field(0.5, gt=0, lt=1)  # geometric prior's halting probability per step
     beta: float = Field(0.1, ge=0)  # weight of KL(p || p_G)
@@ -58,9 +60,40 @@ class Config(ExperimentConfig):
             lo, hi = getattr(self, name)
             if not 1 <= lo <= hi <= self.length:
                 raise ConfigError(f"{name} must satisfy 1 <= lo <= hi <= length, got {(lo, hi)}")
+        if self.encoder not in ("none", "set"):
+            raise ConfigError(f"encoder must be 'none' or 'set', got {self.encoder!r}")
         if self.halting_rule not in ("median", "sample"):
             raise ConfigError(f"halting_rule must be 'median' or 'sample', got {self.halting_rule!r}")
         return self
+
+
+class SetEncoder(nn.Module):
+    """sum_i phi(x_i) over the entries of the vector: parity of the +1s ignores positions, and a sum of
+    per-entry features lets a count learned on few nonzero entries apply to more."""
+
+    def __init__(self, dim: int):
+        super().__init__()
+        self.phi = nn.Sequential(nn.Linear(1, dim), nn.ReLU(), nn.Linear(dim, dim))
+
+    def forward(self, x):  # [B, L] -> [B, dim]
+        return self.phi(x[..., None]).sum(-2)
+
+
+def make_step(cfg: Config) -> nn.Module:
+    if cfg.encoder == "set":
+        return EncodedStep(SetEncoder(cfg.hidden), GRUStep(cfg.hidden, cfg.hidden, 2))
+    return GRUStep(cfg.length, cfg.hidden, 2)
+
+
+class EncodedStep(nn.Module):
+    """A step that encodes its input first; exposes the inner step's halting head for ACT's bias init."""
+
+    def __init__(self, encoder: nn.Module, step: GRUStep):
+        super().__init__()
+        self.encoder, self.inner, self.halt = encoder, step, step.halt
+
+    def forward(self, x, state):
+        return self.inner(self.encoder(x), state)
 
 
 def _train_pondernet(cfg: Config, model: PonderNet, train, val, gen, ctx) -> int:
@@ -104,7 +137,7 @@ def run(cfg: Config, ctx) -> dict:
     meter = FlopMeter()
 
     start = time.perf_counter()
-    model = PonderNet(GRUStep(cfg.length, cfg.hidden, 2), cfg.max_steps)
+    model = PonderNet(make_step(cfg), cfg.max_steps)
     iterations = _train_pondernet(cfg, model, train, val, gen, ctx)
     train_seconds = time.perf_counter() - start
     model.eval()
@@ -127,7 +160,7 @@ def run(cfg: Config, ctx) -> dict:
 
     if cfg.act:
         torch.manual_seed(cfg.seed)
-        act = ACT(GRUStep(cfg.length, cfg.hidden, 2), cfg.max_steps, halt_bias=cfg.act_halt_bias)
+        act = ACT(make_step(cfg), cfg.max_steps, halt_bias=cfg.act_halt_bias)
         _train_act(cfg, act, train, gen, ctx)
         act.eval()
         act_sum = ponder_summary(act.infer(test.x), test.y, test.keys, step_flops(act.step, test.x, meter),
