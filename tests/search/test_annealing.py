@@ -5,8 +5,8 @@ import pytest
 
 from speedprior.errors import BudgetError
 from speedprior.measure.profile import CostProfile
-from speedprior.priors import Candidate, MaxSpeed, QuantileSpeed
-from speedprior.search.annealing import anneal, anneal_task, task_candidates
+from speedprior.priors import AverageSpeed, Candidate, MaxSpeed, QuantileSpeed
+from speedprior.search.annealing import anneal, anneal_task, task_candidates, task_costs
 from speedprior.search.task import load_task
 
 
@@ -79,3 +79,22 @@ def test_refinement_matters_on_a_task():
     assert (plain.selected, plain.selected_cost) == ("1LB0LA_0RZ---", 2.8)
     assert (refined.selected, refined.selected_cost) == ("1RB1RB_0LZ0LZ", 2.0)
     assert [p.c for p in refined.trajectory] == [1.0, 3.0, 2.4, 1.92, 2.016]
+
+
+def test_vectorised_speed_costs_equal_the_priors():
+    task = load_task("unary-successor")
+    candidates = task_candidates(task)
+    for measure in (AverageSpeed(), MaxSpeed()):
+        costs, good, name_of = task_costs(task, measure=measure)
+        assert np.array_equal(costs, measure.scores(candidates))  # infinities included
+        assert good.tolist() == [c.info["performance"] >= 1.0 for c in candidates]
+        assert [name_of(i) for i in (0, 7, len(candidates) - 1)] == [candidates[i].name for i in
+                                                                      (0, 7, len(candidates) - 1)]
+    assert np.isinf(costs).any()
+
+
+def test_other_measures_go_through_candidates():
+    result = anneal_task(load_task("unary-one"), measure=QuantileSpeed(0.5), grow=3.0)
+    # The median ignores the slowest inputs: an earlier solver with median 2 steps (mean 3.2) is selected.
+    assert (result.selected, result.selected_cost, result.minimal_cost) == ("1LB1RB_1RA0LZ", 2.0, 2.0)
+    assert result.params["measure"] == "q0.5"

@@ -20,7 +20,7 @@ import numpy as np
 
 from speedprior.errors import BudgetError
 from speedprior.measure.profile import CostProfile
-from speedprior.priors import AverageSpeed, Candidate, Prior
+from speedprior.priors import AverageSpeed, Candidate, MaxSpeed, Prior
 from speedprior.search.chunks import grade_chunk, program_chunks
 from speedprior.search.levin import task_space
 from speedprior.search.task import Task
@@ -58,20 +58,28 @@ class AnnealResult:
 
 
 def anneal(candidates: Sequence[Candidate], performance: Callable[[Candidate], float] | str = "performance",
-           level: float = 1.0, measure: Prior | None = None, c0: float = 1.0, grow: float = 2.0,
-           shrink: float = 0.8, slow: float = 1.05, refine: bool = True, cycles: int = 1,
-           max_probes: int = 10_000) -> AnnealResult:
+           level: float = 1.0, measure: Prior | None = None, **schedule) -> AnnealResult:
     """Anneal C over `candidates` (in enumeration order) until a program reaches `level`.
 
-    `performance` reads a candidate's score (a function, or a key of `candidate.info`).
+    `performance` reads a candidate's score (a function, or a key of `candidate.info`);
+    `schedule` takes c0, grow, shrink, slow, refine, cycles and max_probes (see `anneal_costs`).
     """
-    if not (c0 > 0 and grow > 1 and 0 < shrink < 1 and slow > 1 and cycles >= 0 and max_probes >= 1):
-        raise BudgetError("annealing needs c0 > 0, grow > 1, 0 < shrink < 1, slow > 1, cycles >= 0")
-    start = time.perf_counter()
     measure = measure or AverageSpeed()
     score = performance if callable(performance) else (lambda c: float(c.info[performance]))
     costs = measure.scores(candidates) if candidates else np.zeros(0)
     good = np.array([score(c) >= level for c in candidates], dtype=bool)
+    result = anneal_costs(costs, good, lambda i: candidates[i].name, **schedule)
+    result.params.update({"level": level, "measure": measure.name})
+    return result
+
+
+def anneal_costs(costs: np.ndarray, good: np.ndarray, name_of: Callable[[int], str], c0: float = 1.0,
+                 grow: float = 2.0, shrink: float = 0.8, slow: float = 1.05, refine: bool = True, cycles: int = 1,
+                 max_probes: int = 10_000) -> AnnealResult:
+    """The schedule itself, over each program's computation (`costs`) and whether it is at the level (`good`)."""
+    if not (c0 > 0 and grow > 1 and 0 < shrink < 1 and slow > 1 and cycles >= 0 and max_probes >= 1):
+        raise BudgetError("annealing needs c0 > 0, grow > 1, 0 < shrink < 1, slow > 1, cycles >= 0")
+    start = time.perf_counter()
     trajectory: list[Probe] = []
 
     def probe(c: float, stage: str) -> int | None:
@@ -81,12 +89,11 @@ def anneal(candidates: Sequence[Candidate], performance: Callable[[Candidate], f
         hits = np.flatnonzero(inside & good)
         first = int(hits[0]) if hits.size else None
         trajectory.append(Probe(round(float(c), 6), stage, int(inside.sum()), int(hits.size),
-                                candidates[first].name if first is not None else None))
+                                name_of(first) if first is not None else None))
         return first
 
     c, found = c0, None
-    reachable = bool((good & np.isfinite(costs)).any())
-    if reachable:
+    if bool((good & np.isfinite(costs)).any()):
         found = probe(c, "increase")
         while found is None:
             c *= grow
@@ -102,14 +109,28 @@ def anneal(candidates: Sequence[Candidate], performance: Callable[[Candidate], f
             rate = math.sqrt(rate)
     minimal = float(costs[good].min()) if good.any() else None
     return AnnealResult(
-        trajectory=trajectory, selected=candidates[found].name if found is not None else None,
+        trajectory=trajectory, selected=name_of(found) if found is not None else None,
         selected_index=found, selected_cost=round(float(costs[found]), 9) if found is not None else None,
         c_final=trajectory[-1].c if trajectory else None,
         minimal_cost=round(minimal, 9) if minimal is not None and math.isfinite(minimal) else None,
         seconds=round(time.perf_counter() - start, 4),
-        params={"level": level, "measure": measure.name, "c0": c0, "grow": grow, "shrink": shrink, "slow": slow,
-                "refine": refine, "cycles": cycles},
+        params={"c0": c0, "grow": grow, "shrink": shrink, "slow": slow, "refine": refine, "cycles": cycles},
     )
+
+
+def speed_costs(measure: Prior, steps: np.ndarray, halted: np.ndarray, weights: np.ndarray) -> np.ndarray | None:
+    """AverageSpeed or MaxSpeed scores of many programs at once (rows of steps), or None for other priors.
+
+    Same rules as the priors: inputs of weight zero do not count; not halting on one that does is infinite.
+    """
+    if type(measure) not in (AverageSpeed, MaxSpeed):
+        return None
+    counted = weights > 0
+    if type(measure) is AverageSpeed:
+        out = (steps[:, counted] * weights[counted]).sum(axis=1) / weights[counted].sum()
+    else:
+        out = steps[:, counted].max(axis=1).astype(np.float64)
+    return np.where((~halted[:, counted]).any(axis=1), np.inf, out)
 
 
 def task_candidates(task: Task, order: str = "tnf", states: int | None = None) -> list[Candidate]:
@@ -127,13 +148,36 @@ def task_candidates(task: Task, order: str = "tnf", states: int | None = None) -
     return out
 
 
+def task_costs(task: Task, order: str = "tnf", states: int | None = None, level: float = 1.0,
+               measure: Prior | None = None) -> tuple[np.ndarray, np.ndarray, Callable[[int], str]]:
+    """Every program of a task's space: its computation under `measure`, whether it reaches `level`, its name."""
+    measure = measure or AverageSpeed()
+    weights = task.weights
+    chunks = list(program_chunks(task_space(task, order, states)))
+    graded = [grade_chunk(chunk, task, task.budget) for chunk in chunks]
+    fast = [speed_costs(measure, steps, halted, weights) for steps, halted, _ in graded]
+    if chunks and all(f is not None for f in fast):  # no Candidate per program: arrays all the way
+        bounds = np.cumsum([0] + [len(c) for c in chunks])
+
+        def name_of(i: int) -> str:
+            k = int(np.searchsorted(bounds, i, side="right")) - 1
+            return chunks[k].program(i - int(bounds[k])).name
+
+        good = np.concatenate([correct @ weights for _, _, correct in graded]) >= level
+        return np.concatenate(fast), good, name_of
+    candidates = task_candidates(task, order, states)
+    good = np.array([c.info["performance"] >= level for c in candidates], dtype=bool)
+    return measure.scores(candidates) if candidates else np.zeros(0), good, lambda i: candidates[i].name
+
+
 def anneal_task(task: Task, order: str = "tnf", states: int | None = None, level: float = 1.0,
                 measure: Prior | None = None, **schedule) -> AnnealResult:
     """Computational annealing over a task's program space (average steps by default)."""
     start = time.perf_counter()
-    candidates = task_candidates(task, order, states)
-    result = anneal(candidates, "performance", level, measure, **schedule)
-    result.params.update({"task": task.name, "order": order, "states": states or task.states,
-                          "budget": task.budget, "programs": len(candidates)})
+    measure = measure or AverageSpeed()
+    costs, good, name_of = task_costs(task, order, states, level, measure)
+    result = anneal_costs(costs, good, name_of, **schedule)
+    result.params.update({"level": level, "measure": measure.name, "task": task.name, "order": order,
+                          "states": states or task.states, "budget": task.budget, "programs": len(costs)})
     result.seconds = round(time.perf_counter() - start, 4)
     return result

@@ -13,10 +13,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 
 from speedprior.experiments.registry import ExperimentConfig  # noqa: E402
 from speedprior.priors import MaxSpeed, get_prior  # noqa: E402
-from speedprior.search.annealing import anneal, task_candidates  # noqa: E402
+from speedprior.search.annealing import anneal_costs, task_costs  # noqa: E402
 from speedprior.search.task import load_task  # noqa: E402
 
 
@@ -37,17 +38,18 @@ class Config(ExperimentConfig):
 def run(config: Config, ctx) -> dict:
     """Anneal with the refinement and without; report both selections and the trajectory."""
     task = load_task(config.task)
-    candidates = task_candidates(task, config.order, config.states)
     measure = get_prior(config.measure)
+    costs, good, name_of = task_costs(task, config.order, config.states, config.level, measure)
     schedule = dict(c0=config.c0, grow=config.grow, shrink=config.shrink, slow=config.slow, cycles=config.cycles)
-    refined = anneal(candidates, "performance", config.level, measure, refine=True, **schedule)
-    plain = anneal(candidates, "performance", config.level, measure, refine=False, **schedule)
+    refined = anneal_costs(costs, good, name_of, refine=True, **schedule)
+    plain = anneal_costs(costs, good, name_of, refine=False, **schedule)
     for probe in refined.trajectory:
         ctx.log(c=probe.c, stage=probe.stage, size=probe.size, successes=probe.successes, found=probe.found)
-    solving = [c for c in candidates if c.info["performance"] >= config.level]
-    max_minimal = solving[MaxSpeed().select(solving, rng=config.seed)].name if solving else None
+    max_costs, _, _ = task_costs(task, config.order, config.states, config.level, MaxSpeed())
+    solving = np.flatnonzero(good)
+    max_minimal = name_of(int(solving[np.argmin(max_costs[solving])])) if solving.size else None
     summary = {
-        "task": task.name, "programs": len(candidates), "solvers": len(solving),
+        "task": task.name, "programs": len(costs), "solvers": int(solving.size),
         "c_trajectory": [p.c for p in refined.trajectory], "selected": refined.selected,
         "selected_cost": refined.selected_cost, "minimal_cost": refined.minimal_cost,
         "plain_selected": plain.selected, "plain_cost": plain.selected_cost, "plain_c_final": plain.c_final,
@@ -55,7 +57,7 @@ def run(config: Config, ctx) -> dict:
     }
     _plot(refined, ctx)
     ctx.section("Annealing", (
-        f"{len(candidates):,} programs, {len(solving)} at the performance level {config.level}. The fast increase "
+        f"{len(costs):,} programs, {solving.size} at the performance level {config.level}. The fast increase "
         f"stops at C = {plain.c_final:g} with `{plain.selected}` (cost {plain.selected_cost}); the refinement "
         f"ends at C = {refined.c_final:g} with `{refined.selected}` (cost {refined.selected_cost}; the minimal "
         f"{measure.name} cost at the level is {refined.minimal_cost}). A max-minimal solver: `{max_minimal}`.\n\n"
