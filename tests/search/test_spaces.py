@@ -100,3 +100,12 @@ def test_cost_to_verdict_stops_at_the_first_failure_or_the_cap():
     assert cost_to_verdict(even, examples[:2], 3) == (4, None)
     loop = parse_program("1RA1RA", undefined="reject")
     assert cost_to_verdict(loop, examples, 50, budget=10) == (51, None)
+
+
+def test_solvers_take_multi_tape_machines_one_by_one():
+    examples = [("", True), ("01", True), ("0011", True), ("10", False), ("011", False)]
+    accept_all = parse_program("1R+1R+1R+1R+", "_01x", "01")
+    machines = [get_machine("sipser-0n1n-2tape"), get_machine("sipser-0n1n-zigzag"), accept_all]
+    found = list(solvers(machines, examples, 1000))
+    assert [p.index for p in found] == [0, 1]
+    assert found[0].info["steps"].tolist() == run_examples(machines[0], examples, 1000).steps.tolist()

@@ -15,7 +15,7 @@ import numpy as np
 
 from speedprior.search.chunks import ProgramChunk, concat, grade_chunk, program_chunks, verdict_chunk
 from speedprior.search.enumerate import DEFAULT_BUDGET, STOP_CODES, tnf_tables
-from speedprior.search.evaluate import Examples, as_examples
+from speedprior.search.evaluate import Examples, as_examples, run_examples
 from speedprior.search.program import (
     Program,
     bits_rows,
@@ -123,8 +123,28 @@ def solvers(space: Iterable[Program] | Iterable[TuringMachine], examples: Exampl
     carries its steps per example in `info["steps"]`.
     """
     items = as_examples(examples)
+    if hasattr(space, "chunks"):
+        yield from _chunk_solvers(program_chunks(space), items, budget)
+        return
+    block: list[Program] = []
+    for i, p in enumerate(space):
+        program = p if isinstance(p, Program) else Program(p, description_bits(p), i)
+        if program.machine.n_tapes == 1:
+            block.append(program)
+            if len(block) < 1024:
+                continue
+        yield from _chunk_solvers(program_chunks(block), items, budget)
+        block = []
+        if program.machine.n_tapes > 1:  # the batch kernels are 1-tape: grade this one on its own
+            result = run_examples(program.machine, items, budget)
+            if result.solved:
+                yield Program(program.machine, program.bits, program.index, {**program.info, "steps": result.steps})
+    yield from _chunk_solvers(program_chunks(block), items, budget)
+
+
+def _chunk_solvers(chunks: Iterable[ProgramChunk], items, budget: int) -> Iterator[Program]:
     cap = int(budget) * len(items)
-    for chunk in program_chunks(space):
+    for chunk in chunks:
         # Most programs fail or loop on an early example: stop there, then grade only the solvers in full.
         _, result = verdict_chunk(chunk, items, np.full(len(chunk), cap, np.int64), budget)
         winners = chunk.take(np.flatnonzero(result == 1))
