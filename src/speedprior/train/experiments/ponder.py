@@ -69,11 +69,12 @@ class Config(ExperimentConfig):
 
 class SetEncoder(nn.Module):
     """sum_i phi(x_i) over the entries of the vector: parity of the +1s ignores positions, and a sum of
-    per-entry features lets a count learned on few nonzero entries apply to more."""
+    per-entry features lets a count learned on few nonzero entries apply to more. phi has no biases,
+    so phi(0) = 0 and empty (zero) entries contribute nothing, however many there are."""
 
     def __init__(self, dim: int):
         super().__init__()
-        self.phi = nn.Sequential(nn.Linear(1, dim), nn.ReLU(), nn.Linear(dim, dim))
+        self.phi = nn.Sequential(nn.Linear(1, dim, bias=False), nn.ReLU(), nn.Linear(dim, dim, bias=False))
 
     def forward(self, x):  # [B, L] -> [B, dim]
         return self.phi(x[..., None]).sum(-2)
