@@ -67,3 +67,10 @@ def test_pondernet_with_set_encoder_runs(tmp_path):
                           "act_halt_bias": -2.0, "predictor_iterations": 5})
     summary = run_experiment(config, tmp_path / "run", quiet=True)
     assert set(summary["ponder_steps_by_difficulty"]) == {"4", "5", "6"} and "act_accuracy" in summary
+
+
+def test_same_config_and_seed_give_the_same_numbers(tmp_path):
+    raw = {**tomllib.loads((CONFIGS / "pondernet-parity.toml").read_text()), **TINY["pondernet-parity"]}
+    first, second = (run_experiment(load_config(raw), tmp_path / name, quiet=True) for name in ("a", "b"))
+    drop = {"seconds", "run_dir", "train_seconds"}
+    assert {k: v for k, v in first.items() if k not in drop} == {k: v for k, v in second.items() if k not in drop}
