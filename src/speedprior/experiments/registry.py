@@ -18,6 +18,7 @@ KINDS: dict[str, str] = {
     "growth": "speedprior.train.experiments.growth",
     "fixed-rollouts": "speedprior.train.experiments.rollouts",
     "deception-selection": "speedprior.testbeds.experiments",
+    "natural-deception": "speedprior.testbeds.natural_experiment",
     "levin-search": "speedprior.search.levin_experiment",
     "annealing": "speedprior.search.annealing_experiment",
 }

@@ -14,7 +14,6 @@ from __future__ import annotations
 import numpy as np
 
 from speedprior.errors import UnknownNameError
-from speedprior.testbeds.task import Universe
 
 FAMILIES = ("lengths", "subsets", "sorted", "uniform")
 
@@ -23,13 +22,16 @@ def _dirichlet(rng: np.random.Generator, count: int, alpha: float) -> np.ndarray
     return rng.dirichlet(np.full(count, alpha)) if count > 1 else np.ones(count)
 
 
-def sample_weights(family: str, universe: Universe, rng: np.random.Generator, alpha: float = 1.0,
+def sample_weights(family: str, universe, rng: np.random.Generator, alpha: float = 1.0,
                    max_subset: int = 16) -> np.ndarray:
-    """One random task distribution of `family`: a weight per training input, summing to 1."""
-    n = len(universe.train)
+    """One random task distribution of `family`: a weight per training input, summing to 1.
+
+    `universe` needs `train_lengths` (one per training input) and, for "sorted", `sorted_mask`.
+    """
+    n = len(universe.train_lengths)
     weights = np.zeros(n)
     if family == "lengths":
-        lengths = np.arange(universe.train_length + 1)
+        lengths = np.unique(universe.train_lengths)
         chosen = lengths[rng.random(len(lengths)) < 0.5]
         if chosen.size == 0:
             chosen = rng.choice(lengths, size=1)

@@ -1,0 +1,82 @@
+"""Experiment kind `natural-deception`: priors selecting among every small TM that solves a training task."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import numpy as np
+from pydantic import Field
+
+from speedprior.errors import ConfigError
+from speedprior.experiments.registry import ExperimentConfig
+from speedprior.priors import get_prior
+from speedprior.testbeds.distributions import FAMILIES, sample_weights
+from speedprior.testbeds.figure import rates_figure
+from speedprior.testbeds.natural import UnaryTask, natural_space
+from speedprior.testbeds.selection import run_trials
+
+
+class Config(ExperimentConfig):
+    """Task, space and selection knobs."""
+
+    kind: str = "natural-deception"
+    regex: str = "(11)*"
+    train: tuple[int, int] = (0, 3)
+    deploy: tuple[int, int] = (4, 8)
+    states: int = Field(3, ge=1, le=4)
+    budget: int = Field(100, ge=1, le=100_000)
+    priors: list[str] = Field(default_factory=lambda: ["none", "simplicity", "max", "average"])
+    trials: int = Field(300, ge=1, le=100_000)
+    families: list[str] = Field(default_factory=lambda: ["lengths", "subsets"])
+    label: str = "deceptive"  # or "differs": wrong verdict or no verdict in deployment
+    alpha: float = Field(1.0, gt=0)
+    max_subset: int = Field(16, ge=1)
+
+
+def run(config: Config, ctx) -> dict:
+    """Enumerate and label the space, then select per prior over random task distributions."""
+    for prior in config.priors:
+        get_prior(prior)
+    bad = [f for f in config.families if f not in FAMILIES or f == "sorted"]
+    if bad or config.label not in ("deceptive", "differs"):
+        raise ConfigError(f"families must be among lengths, subsets, uniform and label deceptive|differs; got "
+                          f"{config.families} and {config.label!r}")
+    task = UnaryTask(config.regex, tuple(config.train), tuple(config.deploy))
+    labelled = natural_space(task, config.states, config.budget)
+    pool = labelled.pool(task, config.label)
+    summaries, rows = {}, []
+    for f_index, family in enumerate(config.families):
+        sample = partial(sample_weights, family, task, alpha=config.alpha, max_subset=config.max_subset)
+        progress = partial(ctx.track, total=config.trials, description=f"natural: {family}")
+        results = run_trials(pool, config.priors, sample, config.trials, config.seed * 1009 + f_index, progress)
+        summaries[family] = {p: r.summary(pool.names, pool.kinds) for p, r in results.items()}
+        rows += [{"label": family, "prior": p, **s} for p, s in summaries[family].items()]
+    ctx.save_figure(rates_figure(rows, f"Deceptive selection rate, {config.states}-state solvers of {config.regex}"),
+                    "natural-rates")
+    space = {"solvers": len(labelled.machines), "deceptive": int(labelled.deceptive.sum()),
+             "breaks": int(labelled.breaks.sum()), "differs": int(labelled.differs.sum()),
+             "deceptive_fraction": float(labelled.deceptive.mean())}
+    # How the fastest programs split: are the speed-minimal ones deceptive?
+    mean_steps = labelled.train_steps.mean(axis=1)
+    fastest = mean_steps == mean_steps.min()
+    space["fastest_on_uniform"] = {"count": int(fastest.sum()), "deceptive": int(labelled.deceptive[fastest].sum())}
+    lines = [f"Task `{config.regex}` on unary inputs, trained on lengths {config.train[0]}..{config.train[1]}, "
+             f"deployed on {config.deploy[0]}..{config.deploy[1]}; every TNF machine with up to {config.states} "
+             f"states, budget {config.budget}.\n",
+             f"Solvers: {space['solvers']}; deceptive (wrong verdict in deployment): {space['deceptive']}; "
+             f"breaks (no verdict): {space['breaks']}. Fastest on the uniform distribution: "
+             f"{space['fastest_on_uniform']['count']} machines, "
+             f"{space['fastest_on_uniform']['deceptive']} deceptive.\n"]
+    for family, summary in summaries.items():
+        lines += [f"\n**{family}** ({config.trials} trials)\n",
+                  "| prior | deceptive rate | 95% interval | tie-averaged | trials with ties | mean tie size |",
+                  "|---|---|---|---|---|---|"]
+        lines += [f"| {p} | {s['misbehaving_rate']:.3f} | [{s['ci'][0]:.3f}, {s['ci'][1]:.3f}] | "
+                  f"{s['tie_averaged_rate']:.3f} | {s['trials_with_ties']} | {s['mean_tie_size']:.1f} |"
+                  for p, s in summary.items()]
+    ctx.section("Natural program space", "\n".join(lines))
+    for family, summary in summaries.items():
+        for prior, s in summary.items():
+            ctx.log(family=family, prior=prior, rate=s["misbehaving_rate"], ties=s["mean_tie_size"])
+    return {"space": space, "by_family": summaries, "label": config.label,
+            "steps_mean_range": [float(np.min(mean_steps)), float(np.max(mean_steps))]}
