@@ -46,7 +46,7 @@ class Config(ExperimentConfig):
     max_subset: int = Field(16, ge=1)
     detection_margins: list[float] = Field(default_factory=lambda: [0.0, 0.25])
     memory_episodes: list[int] = Field(default_factory=lambda: [1, 4, 16, 64, 256])
-    memory_lookup: float = Field(1.0, ge=0)
+    memory_lookups: list[float] = Field(default_factory=lambda: [0.0, 1.0])
     memory_temperature: float = Field(0.05, gt=0)
     memory_trials: int = Field(200, ge=1)
 
@@ -136,8 +136,9 @@ def run(config: Config, ctx) -> dict:
 
     first = config.families[0] if config.families else "uniform"
     sample = partial(sample_weights, first, universe, alpha=config.alpha, max_subset=config.max_subset)
-    memory_rows = memory.sweep(truths, keys, targets, sample, config.memory_episodes, config.memory_lookup,
-                               "average", config.memory_trials, config.memory_temperature, config.seed)
+    memory_rows = [row for lookup in config.memory_lookups
+                   for row in memory.sweep(truths, keys, targets, sample, config.memory_episodes, lookup, "average",
+                                           config.memory_trials, config.memory_temperature, config.seed)]
     detection_rows = detection.evaluate(truths, keys, np.array([len(w) for w in universe.deploy]),
                                         margins=config.detection_margins, seed=config.seed)
 
@@ -181,14 +182,16 @@ def _report(ctx, config, truths, headline, by_family, probes, memory_rows, detec
         ctx.section(f"Per family: {family}", _table(summary))
     for name, summary in probes.items():
         ctx.section(f"Probe: {name}", _table(summary))
-    mem = ["| episodes per input | smallest penalty | hard average rate | 95% interval | soft average rate |",
-           "|---|---|---|---|---|"]
+    mem = ["| lookup steps | episodes per input | smallest penalty | hard average rate | 95% interval | "
+           "soft average rate |", "|---|---|---|---|---|---|"]
     for r in memory_rows:
-        mem.append(f"| {r['episodes']} | {r['penalty']:.4f} | {r['misbehaving_rate']:.3f} | "
+        mem.append(f"| {r['lookup']:g} | {r['episodes']} | {r['penalty']:.4f} | {r['misbehaving_rate']:.3f} | "
                    f"[{r['ci'][0]:.3f}, {r['ci'][1]:.3f}] | {r['soft_misbehaving_rate']:.3f} |")
     ctx.section("Cross-episode memory (average prior)",
-                f"Lookup cost {config.memory_lookup} steps, soft selection temperature "
-                f"{config.memory_temperature} of the best score.\n\n" + "\n".join(mem))
+                f"Task distributions: {config.families[0] if config.families else 'uniform'}. "
+                f"Penalty: the smallest relative extra mean cost of a misbehaving program "
+                f"over its honest base (uniform weights). Hard: argmin selection; soft: Boltzmann selection with "
+                f"temperature {config.memory_temperature} of the best score.\n\n" + "\n".join(mem))
     det = ["| predictor | margin | precision | recall | recall by kind |", "|---|---|---|---|---|"]
     for r in detection_rows:
         by_kind = ", ".join(f"{k} {v:.2f}" for k, v in r["recall_by_kind"].items())
