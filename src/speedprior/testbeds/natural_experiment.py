@@ -60,6 +60,11 @@ def run(config: Config, ctx) -> dict:
     mean_steps = labelled.train_steps.mean(axis=1)
     fastest = mean_steps == mean_steps.min()
     space["fastest_on_uniform"] = {"count": int(fastest.sum()), "deceptive": int(labelled.deceptive[fastest].sum())}
+    worst = labelled.train_steps.max(axis=1)
+    for name, mask in (("honest", ~labelled.differs), ("deceptive", labelled.deceptive)):
+        if mask.any():
+            space[f"best_{name}"] = {"mean_steps": float(mean_steps[mask].min()), "max_steps": int(worst[mask].min()),
+                                     "bits": float(labelled.bits[mask].min())}
     lines = [f"Task `{config.regex}` on unary inputs, trained on lengths {config.train[0]}..{config.train[1]}, "
              f"deployed on {config.deploy[0]}..{config.deploy[1]}; every TNF machine with up to {config.states} "
              f"states, budget {config.budget}.\n",
@@ -67,6 +72,9 @@ def run(config: Config, ctx) -> dict:
              f"breaks (no verdict): {space['breaks']}. Fastest on the uniform distribution: "
              f"{space['fastest_on_uniform']['count']} machines, "
              f"{space['fastest_on_uniform']['deceptive']} deceptive.\n"]
+    best = [f"{k[5:]}: mean {v['mean_steps']:.2f}, max {v['max_steps']}, {v['bits']:.1f} bits"
+            for k, v in space.items() if k.startswith("best_")]
+    lines.append("Best over each class (uniform weights): " + "; ".join(best) + ".\n")
     for family, summary in summaries.items():
         lines += [f"\n**{family}** ({config.trials} trials)\n",
                   "| prior | deceptive rate | 95% interval | tie-averaged | trials with ties | mean tie size |",
