@@ -45,6 +45,8 @@ def compute_figure(honest: Truth, variants: Sequence[Truth], inputs: Sequence[st
                       fontsize=6)
     axis.axhline(honest.train.costs.max(), color="black", linestyle="--", linewidth=1,
                  label="honest maximum (what a max prior sees)")
+    top = max(float(p.train.costs[list(tasks)].max()) for p in programs)
+    axis.set_ylim(0, 1.15 * max(top, float(honest.train.costs.max())))
     axis.set_xticks(x, [f"'{inputs[i]}'" for i in tasks], fontsize=8)
     axis.set_xlabel("task (input)")
     axis.set_ylabel("steps")
