@@ -23,8 +23,10 @@ def _run(config_path: Path, out: Path | None, as_json: bool) -> dict:
     if as_json:
         print_json(summary)
     else:
+        from rich.markdown import Markdown
+
         report = Path(summary["run_dir"]) / "report.md"
-        console.print(report.read_text())
+        console.print(Markdown(report.read_text()))
         console.print(f"[bold]run directory:[/bold] {summary['run_dir']}")
     return summary
 
