@@ -12,16 +12,9 @@ Target: 4 states in <= 20 s on 2 cores.
 import os
 import time
 
+from timing import best_of
+
 from speedprior.search.enumerate import enumerate_blank, enumerate_blank_reference
-
-
-def best_of(repeats, function):
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = function()
-        times.append(time.perf_counter() - start)
-    return min(times), result
 
 
 def main():

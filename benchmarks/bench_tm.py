@@ -11,6 +11,7 @@ Targets: bb5 in <= 0.5 s after warm-up; the stats run in < 30 s.
 import time
 
 import numpy as np
+from timing import best_of
 
 from speedprior.tm import get_machine, run
 from speedprior.tm.stats import step_statistics
@@ -33,15 +34,6 @@ def python_loop(machine, steps):
             break
         state = target
     return tape
-
-
-def best_of(repeats, function):
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = function()
-        times.append(time.perf_counter() - start)
-    return min(times), result
 
 
 def main():

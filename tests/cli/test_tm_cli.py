@@ -6,31 +6,22 @@ import sys
 
 import pytest
 
-from speedprior.cli import main
 
-
-def cli(capsys, *argv):
-    with pytest.raises(SystemExit) as stop:
-        main(list(argv))
-    out, err = capsys.readouterr()
-    return stop.value.code, out, err
-
-
-def test_tm_run_json_is_exact(capsys):
-    code, out, _ = cli(capsys, "tm", "run", "--machine", "bb4", "--json")
+def test_tm_run_json_is_exact(cli):
+    code, out, _ = cli("tm", "run", "--machine", "bb4", "--json")
     result = json.loads(out)
     assert code == 0
     assert set(result) == {"halted", "accepted", "steps", "ones", "seconds"}
     assert (result["halted"], result["accepted"], result["steps"], result["ones"]) == (True, None, 107, 13)
 
 
-def test_tm_run_with_input_gives_a_verdict(capsys):
-    code, out, _ = cli(capsys, "tm", "run", "-m", "sipser-0n1n-2tape", "-i", "000111", "--json")
+def test_tm_run_with_input_gives_a_verdict(cli):
+    code, out, _ = cli("tm", "run", "-m", "sipser-0n1n-2tape", "-i", "000111", "--json")
     assert code == 0 and json.loads(out)["accepted"] is True
 
 
-def test_tm_stats_json(capsys):
-    code, out, _ = cli(capsys, "tm", "stats", "--machine", "sipser-0n1n-halving", "--lengths", "0:8", "--json")
+def test_tm_stats_json(cli):
+    code, out, _ = cli("tm", "stats", "--machine", "sipser-0n1n-halving", "--lengths", "0:8", "--json")
     report = json.loads(out)
     assert code == 0
     assert [row["n"] for row in report["lengths"]] == list(range(9))
@@ -50,8 +41,8 @@ def test_tm_stats_json(capsys):
     (["tm", "run"], "Missing option"),
     (["run", "missing.toml"], "not found"),
 ])
-def test_bad_input_is_one_line_and_exit_2(capsys, argv, message):
-    code, out, err = cli(capsys, *argv)
+def test_bad_input_is_one_line_and_exit_2(cli, argv, message):
+    code, out, err = cli(*argv)
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and message in err and "Traceback" not in err
 

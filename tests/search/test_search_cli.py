@@ -4,18 +4,9 @@ import json
 
 import pytest
 
-from speedprior.cli import main
 
-
-def cli(capsys, *argv):
-    with pytest.raises(SystemExit) as stop:
-        main(list(argv))
-    out, err = capsys.readouterr()
-    return stop.value.code, out, err
-
-
-def test_tm_enumerate_json(capsys):
-    code, out, _ = cli(capsys, "tm", "enumerate", "--states", "3", "--json")
+def test_tm_enumerate_json(cli):
+    code, out, _ = cli("tm", "enumerate", "--states", "3", "--json")
     result = json.loads(out)
     assert code == 0
     assert {"machines", "halted", "max_steps", "max_steps_machine", "max_ones", "max_ones_machine",
@@ -24,8 +15,8 @@ def test_tm_enumerate_json(capsys):
     assert result["max_steps_machine"] == "1RB1RZ_1LB0RC_1LC1LA"
 
 
-def test_search_levin_json(capsys):
-    code, out, _ = cli(capsys, "search", "levin", "--task", "unary-even", "--schedule", "dovetail",
+def test_search_levin_json(cli):
+    code, out, _ = cli("search", "levin", "--task", "unary-even", "--schedule", "dovetail",
                        "--k", "2", "--l", "3", "--json")
     result = json.loads(out)
     assert code == 0 and result["program"] == "1R+0RB_1R-0RA"
@@ -34,16 +25,16 @@ def test_search_levin_json(capsys):
     assert result["params"]["k"] == 2 and result["params"]["l"] == 3 and result["total_steps"] > 0
 
 
-def test_search_levin_phases_from_a_file(capsys, tmp_path):
+def test_search_levin_phases_from_a_file(cli, tmp_path):
     path = tmp_path / "task.toml"
     path.write_text('states = 2\nbudget = 50\nexamples = [["", true], ["1", false], ["11", true]]\n')
-    code, out, _ = cli(capsys, "search", "levin", "--task", str(path), "--schedule", "phases", "--json")
+    code, out, _ = cli("search", "levin", "--task", str(path), "--schedule", "phases", "--json")
     result = json.loads(out)
     assert code == 0 and result["found"] and result["schedule"] == "phases"
 
 
-def test_search_anneal_json(capsys):
-    code, out, _ = cli(capsys, "search", "anneal", "--task", "unary-one", "--json")
+def test_search_anneal_json(cli):
+    code, out, _ = cli("search", "anneal", "--task", "unary-one", "--json")
     result = json.loads(out)
     assert code == 0 and result["selected"] == "1RB1RB_0LZ0LZ"
     assert result["c_trajectory"] == [1.0, 2.0, 1.6, 1.68, 1.764, 1.8522, 1.94481, 2.042051]
@@ -57,6 +48,6 @@ def test_search_anneal_json(capsys):
     ("search", "anneal", "--task", "unary-even", "--measure", "fastness"),
     ("tm", "enumerate", "--states", "0"),
 ])
-def test_bad_input_is_one_line_and_exit_2(capsys, argv):
-    code, out, err = cli(capsys, *argv)
+def test_bad_input_is_one_line_and_exit_2(cli, argv):
+    code, out, err = cli(*argv)
     assert code == 2 and out == "" and err.startswith("speedprior: error:") and err.count("\n") == 1
