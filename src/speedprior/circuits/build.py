@@ -76,10 +76,10 @@ def build_circuit(
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(limit, 4 * len(gates) + 1000))
     try:
-        out_lits = [literal(ref, "outputs") for ref in outputs]
-        for gate in gates:
+        for gate in gates:  # in file order, so a topologically ordered file keeps its numbering
             if gate.name not in node_of:
                 visit(gate.name)
+        out_lits = [literal(ref, "outputs") for ref in outputs]
     finally:
         sys.setrecursionlimit(limit)
     built = [Gate(g.op, tuple(2 * node_of[r.name] + int(r.negated) if r.name not in CONST_NAMES

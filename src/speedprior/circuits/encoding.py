@@ -148,10 +148,10 @@ class ChainEncoding:
                         d = self.pool.id(("diff", i, j, negate, t))
                         clause.append(d)
                         # d -> x_i(t) differs from (x_j(t) xor negate)
-                        if negate:
-                            self.clauses += [[-d, self.x[i][t], other], [-d, -self.x[i][t], -other]]
-                        else:
+                        if negate:  # differs from the complement: equal on row t
                             self.clauses += [[-d, self.x[i][t], -other], [-d, -self.x[i][t], other]]
+                        else:
+                            self.clauses += [[-d, self.x[i][t], other], [-d, -self.x[i][t], -other]]
                     self.clauses.append(clause)
 
     def _depth(self, bound: int) -> None:

@@ -161,6 +161,9 @@ def _result(circuits: list[Circuit], start: float) -> SynthesisResult:
 def minimum_size(tt: int, n: int, basis: str, depth: int | None = None, start: int | None = None,
                  stop: int | None = None) -> tuple[int, Circuit] | None:
     """The least r in [start, stop] with an r-gate chain (of depth <= `depth`), and one such chain."""
+    trivial = _trivial(tt, n, basis)
+    if trivial is not None and depth is None and start is None:
+        return trivial[0].size, trivial[0]
     lo = max(1, len(essential_inputs(tt, n)) - 1) if start is None else start
     hi = stop if stop is not None else 64
     for r in range(lo, hi + 1):
