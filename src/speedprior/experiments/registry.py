@@ -12,6 +12,7 @@ from speedprior.errors import UnknownNameError
 # kind -> module defining `Config` and `run(config, ctx)`. One line per kind.
 KINDS: dict[str, str] = {
     "tm-compare": "speedprior.experiments.tm_compare",
+    "tm-to-circuit": "speedprior.circuits.experiment",
     "pondernet": "speedprior.train.experiments.ponder",
     "parity-extrapolation": "speedprior.train.experiments.ponder",
     "early-exit": "speedprior.train.experiments.early_exit",
