@@ -56,3 +56,14 @@ def test_tableau_size_grows_and_rejects_bad_input():
         tableau_circuit(machine, 4, 5000)
     with pytest.raises(BudgetError):
         tableau_circuit(machine, -1, 3)
+
+
+def test_tm_to_circuit_experiment_runs(tmp_path):
+    from speedprior.experiments.runner import load_config, run_experiment
+
+    config = load_config({"kind": "tm-to-circuit", "lengths": [2, 3, 4], "sweep_steps": [4, 8, 16]})
+    summary = run_experiment(config, tmp_path / "run", quiet=True)
+    assert (tmp_path / "run" / "tableau_size_depth.png").is_file()
+    text = (tmp_path / "run" / "report.md").read_text()
+    assert "Rankings" in text and "| 4 |" in text
+    assert summary is not None
