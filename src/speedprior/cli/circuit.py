@@ -21,6 +21,9 @@ def min_command(
     basis: str = typer.Option("full", "--basis", help="and-or-not, aig, xaig or full."),
     measure: str = typer.Option("size", "--measure", help="size or depth."),
     show_all: bool = typer.Option(False, "--all", help="Also list every minimal circuit."),
+    limit: int = typer.Option(
+        2_000, "--limit", help="Fail (exit 2) past this many minimal circuits; each costs ~0.1 s to find."
+    ),
     json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ):
     """Find the minimal circuits of a function of up to 4 inputs (SAT-based exact synthesis)."""
@@ -32,7 +35,9 @@ def min_command(
     if measure not in ("size", "depth"):
         raise UnknownNameError(f"unknown measure {measure!r}; known: size, depth")
     tt = parse_truth_table(truth_table, inputs)
-    result = synthesize(tt, inputs, basis, measure)
+    if limit < 1:
+        raise UnknownNameError(f"--limit must be at least 1, got {limit}")
+    result = synthesize(tt, inputs, basis, measure, limit=limit)
     out = result.to_dict()
     if show_all:
         out["circuits"] = [str(c) for c in result.circuits]
