@@ -63,3 +63,18 @@ def test_cli_run_json_and_bad_toml(tmp_path, capsys):
         main(["run", str(config)])
     _, err = capsys.readouterr()
     assert stop.value.code == 2 and "invalid TOML" in err
+
+
+def test_every_shipped_experiment_config_validates():
+    from pathlib import Path
+
+    from speedprior.experiments import KINDS
+
+    configs = Path(__file__).resolve().parents[2] / "src" / "speedprior" / "configs"
+    seen = set()
+    for path in sorted(configs.glob("*.toml")):
+        if path.name.startswith("task-"):
+            continue  # search tasks, read by `speedprior search --task`
+        config = load_config(path)
+        seen.add(config.kind)
+    assert "deception-selection" in seen and seen <= set(KINDS)
