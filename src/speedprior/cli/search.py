@@ -9,7 +9,7 @@ from speedprior.cli.output import console, print_json
 app = typer.Typer(help="Program search under speed priors: dovetailing, Levin phases, annealing.",
                   no_args_is_help=True)
 
-TASK_HELP = "task TOML file, or a packaged task name (unary-even, unary-double, ...)"
+TASK_HELP = "task TOML file, or a packaged task name (unary-even, unary-mod3, unary-successor, unary-one)"
 
 
 @app.command("levin")
