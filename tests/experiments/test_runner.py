@@ -78,3 +78,13 @@ def test_every_shipped_experiment_config_validates():
         config = load_config(path)
         seen.add(config.kind)
     assert "deception-selection" in seen and seen <= set(KINDS)
+
+
+@pytest.mark.parametrize("config, key", [
+    ({**SMALL, "machines": []}, "machines"),
+    ({"kind": "deception-selection", "bases": []}, "bases"),
+    ({"kind": "deception-selection", "families": []}, "families"),
+])
+def test_empty_lists_are_config_errors(config, key):
+    with pytest.raises(ConfigError, match=key):
+        load_config(config)

@@ -94,3 +94,13 @@ def test_two_state_three_symbol_busy_beaver():
     summary = enumerate_blank(2, 3, 200)
     assert (summary.machines, summary.max_steps, summary.max_ones) == (10_393, 38, 9)
     assert summary.max_steps_machine == "1RB2LB1RZ_2LA2RB1LB"
+
+
+def test_out_of_reach_enumerations_are_refused():
+    import pytest as _pytest
+
+    from speedprior.errors import BudgetError
+    from speedprior.search.enumerate import enumerate_blank as _enumerate_blank
+
+    with _pytest.raises(BudgetError, match="out of reach"):
+        _enumerate_blank(9, 2, 107)

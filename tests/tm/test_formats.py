@@ -86,3 +86,14 @@ def test_load_machine_resolves_names_files_and_standard_strings(tmp_path):
 def test_input_outside_the_alphabet_is_rejected():
     with pytest.raises(ParseError, match="not in the input alphabet"):
         get_machine("sipser-0n1n-zigzag").encode_input("01x")
+
+
+@pytest.mark.parametrize("text, message", [
+    ('tapes = "x"\ntransitions = ["s 0 -> t 0 R"]', "tapes must be an integer"),
+    ("transitions = [1, 2]", "transitions must be a list"),
+    ('transitions = "s 0 -> t 0 R"', "transitions must be a list"),
+    ('symbols = 3\ntransitions = ["s 0 -> t 0 R"]', "symbols must be"),
+])
+def test_wrongly_typed_keys_raise_one_clear_error(text, message):
+    with pytest.raises(ParseError, match=message):
+        parse_spec(text)

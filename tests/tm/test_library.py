@@ -68,3 +68,11 @@ def test_mean_over_all_words_stays_bounded():
     report = step_statistics(get_machine("sipser-0n1n-zigzag"), range(0, 15))
     assert report["fit"]["mean"]["class"] == "1"
     assert report["lengths"][-1]["inputs"] == 2**14
+
+
+def test_impossible_length_ranges_fail_before_running_anything():
+    from speedprior.errors import BudgetError
+    from speedprior.tm import steps_profile
+
+    with pytest.raises(BudgetError, match="too many to enumerate"):
+        steps_profile(get_machine("bb2"), range(0, 41))

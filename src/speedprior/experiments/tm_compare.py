@@ -13,7 +13,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
-from pydantic import BaseModel, ConfigDict, field_validator  # noqa: E402
+from pydantic import BaseModel, ConfigDict, Field, field_validator  # noqa: E402
 
 from speedprior.experiments.registry import ExperimentConfig  # noqa: E402
 from speedprior.tm.library import load_machine  # noqa: E402
@@ -47,10 +47,9 @@ class InputSet(BaseModel):
 
 class Config(ExperimentConfig):
     kind: Literal["tm-compare"] = "tm-compare"
-    machines: list[str]
-    budget: int = 100_000
-    inputs: list[InputSet] = [InputSet(name="all words")]
-    statistics: list[str] = ["mean", "max"]
+    machines: list[str] = Field(min_length=1)
+    budget: int = Field(100_000, ge=0)
+    inputs: list[InputSet] = Field([InputSet(name="all words")], min_length=1)
 
 
 def run(config: Config, ctx) -> dict:

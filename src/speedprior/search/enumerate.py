@@ -29,6 +29,9 @@ from speedprior.tm.standard import to_standard
 
 DEFAULT_BUDGET = 107  # BB(4): enough to settle every machine with at most 4 states and 2 symbols
 MAX_BUDGET = 1 << 22  # the blank kernel keeps one tape of 2*budget cells per tree level
+# states x symbols of the largest exhaustive blank-tape walk offered: 4x2 is ~3 million machines in
+# seconds; 5x2 is hundreds of billions and would never finish.
+MAX_TABLE_ENTRIES = 8
 STOP_CODES = {"halt": HALT, "accept": ACCEPT, "reject": REJECT}
 
 
@@ -132,6 +135,9 @@ def enumerate_blank(states: int, symbols: int = 2, budget: int = DEFAULT_BUDGET,
     import numba
 
     _check(states, symbols, budget)
+    if states * symbols > MAX_TABLE_ENTRIES:
+        raise BudgetError(f"enumerating every {states}-state {symbols}-symbol machine is out of reach "
+                          f"(states x symbols must be at most {MAX_TABLE_ENTRIES})")
     start = time.perf_counter()
     workers = max(1, min(workers or os.cpu_count() or 1, numba.config.NUMBA_NUM_THREADS))
     nodes = _frontier(states, symbols, budget, target=64 * workers)

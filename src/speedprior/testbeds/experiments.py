@@ -34,12 +34,14 @@ class Config(ExperimentConfig):
     kind: str = "deception-selection"
     train_length: int = Field(10, ge=2, le=14)
     deploy_length: int = Field(5, ge=1, le=8)
-    bases: list[str] = Field(default_factory=lambda: list(HONEST))
-    kinds: list[str] = Field(default_factory=lambda: ["goof-easy", "goof-always", "sleeper-naive", "sleeper-careful"])
+    bases: list[str] = Field(default_factory=lambda: list(HONEST), min_length=1)
+    kinds: list[str] = Field(
+        default_factory=lambda: ["goof-easy", "goof-always", "sleeper-naive", "sleeper-careful"], min_length=1
+    )
     rounds: int = Field(1, ge=1, le=8)
-    priors: list[str] = Field(default_factory=lambda: ["none", "simplicity", "max", "average"])
+    priors: list[str] = Field(default_factory=lambda: ["none", "simplicity", "max", "average"], min_length=1)
     trials: int = Field(300, ge=1, le=100_000)
-    families: list[str] = Field(default_factory=lambda: ["lengths", "subsets"])
+    families: list[str] = Field(default_factory=lambda: ["lengths", "subsets"], min_length=1)
     probe_families: list[str] = Field(default_factory=lambda: ["sorted"])
     probes: list[str] = Field(default_factory=lambda: list(PROBES))
     alpha: float = Field(1.0, gt=0)

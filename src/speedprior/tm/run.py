@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from speedprior.errors import BudgetError
-from speedprior.measure.inputs import all_words, sample_words, sorted_words
+from speedprior.measure.inputs import MAX_ENUMERATED_WORDS, all_words, sample_words, sorted_words
 from speedprior.measure.profile import CostProfile
 from speedprior.tm import _kernels
 from speedprior.tm.machine import ACCEPT, HALT, REJECT, TuringMachine
@@ -155,6 +155,10 @@ def steps_profile(
         raise BudgetError(f"unknown input family {family!r}; use one of {', '.join(INPUT_FAMILIES)}")
     k = len(machine.input_symbols)
     lengths = list(lengths)
+    for n in lengths:  # refuse an impossible request before running any length
+        if family == "all" and (sample is None or k**n <= sample) and k**n > MAX_ENUMERATED_WORDS:
+            raise BudgetError(f"{k}^{n} = {k**n} inputs of length {n} is too many to enumerate; "
+                              f"use --sample or shorter lengths")
     results = []
     for n in progress(lengths) if progress else lengths:
         if family == "sorted":

@@ -51,6 +51,7 @@ def from_dict(data: dict, source: str = "machine") -> TuringMachine:
     unknown = set(data) - _KEYS
     if unknown:
         raise ParseError(f"{source}: unknown keys {sorted(unknown)}; allowed: {sorted(_KEYS)}")
+    _check_types(data, source)
     symbols = data.get("symbols", "_01")
     symbols = tuple(symbols) if isinstance(symbols, str) else tuple(str(s) for s in symbols)
     k = int(data.get("tapes", 1))
@@ -97,6 +98,28 @@ def from_dict(data: dict, source: str = "machine") -> TuringMachine:
         next_state, write, move, symbols=symbols, input_symbols=inputs, state_names=tuple(names),
         undefined=undefined, name=str(data.get("name", "")), description=str(data.get("description", "")),
     )
+
+
+def _check_types(data: dict, source: str) -> None:
+    """Fail with one clear line when a key holds the wrong kind of value."""
+
+    def is_symbols(value) -> bool:
+        return isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+
+    checks = {
+        "tapes": (lambda v: isinstance(v, int) and not isinstance(v, bool), "an integer"),
+        "symbols": (is_symbols, "a string of symbols or a list of strings"),
+        "input": (is_symbols, "a string of symbols or a list of strings"),
+        "transitions": (lambda v: isinstance(v, list) and all(isinstance(t, str) for t in v),
+                        "a list of 'STATE READ -> NEXT WRITE MOVES' strings"),
+        "start": (lambda v: isinstance(v, str), "a state name"),
+        "undefined": (lambda v: isinstance(v, str), "'halt' or 'reject'"),
+        "name": (lambda v: isinstance(v, str), "a string"),
+        "description": (lambda v: isinstance(v, str), "a string"),
+    }
+    for key, (valid, expected) in checks.items():
+        if key in data and not valid(data[key]):
+            raise ParseError(f"{source}: {key} must be {expected}, got {data[key]!r}")
 
 
 def _parse_rule(line: str, k: int, symbols: tuple[str, ...], source: str):
