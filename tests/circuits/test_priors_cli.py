@@ -82,3 +82,12 @@ def test_tableau_command(cli):
     assert code == 0 and result["checked_inputs"] == 8 and result["size"] > 0 and result["t"] > 0
     code, _, err = cli("circuit", "tableau", "--machine", "sipser-0n1n-2tape", "--n", "3", "--json")
     assert code == 2 and "1-tape" in err
+
+
+def test_draw_handles_degenerate_circuits_and_names_its_output(cli, tmp_path):
+    constant = tmp_path / "one.circ"
+    constant.write_text("inputs\noutputs 1\n")
+    code, _, _ = cli("circuit", "draw", str(constant), "--out", str(tmp_path / "one.png"))
+    assert code == 0 and (tmp_path / "one.png").is_file()
+    code, out, err = cli("circuit", "draw", str(constant), "--out", str(tmp_path / "one"))
+    assert code == 2 and out == "" and "--out must end in .png or .dot" in err

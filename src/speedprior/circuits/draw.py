@@ -17,9 +17,9 @@ def layout(circuit: Circuit) -> dict[int, tuple[float, float]]:
     for node in range(1, circuit.n_nodes):
         levels.setdefault(depths[node], []).append(node)
     if any(lit < 2 for g in circuit.gates for lit in g.fanins) or any(o < 2 for o in circuit.outputs):
-        levels[0].insert(0, 0)
+        levels.setdefault(0, []).insert(0, 0)  # the constant node, used by a 0-input circuit too
     positions = {}
-    widest = max(len(nodes) for nodes in levels.values())
+    widest = max((len(nodes) for nodes in levels.values()), default=1)
     for level, nodes in levels.items():
         for k, node in enumerate(nodes):
             positions[node] = ((k + 0.5) * widest / len(nodes), float(level))

@@ -137,7 +137,10 @@ def draw_command(
     """Draw a circuit: a layered PNG picture, or Graphviz DOT when --out ends in .dot."""
     from speedprior.circuits.draw import draw_circuit
     from speedprior.circuits.formats import read_circuit, to_dot
+    from speedprior.errors import UnknownNameError
 
+    if out.suffix.lower() not in (".png", ".dot"):
+        raise UnknownNameError(f"--out must end in .png or .dot, got {str(out)!r}")
     circuit = read_circuit(path, fmt)
     if out.suffix.lower() == ".dot":
         out.write_text(to_dot(circuit))
