@@ -47,6 +47,7 @@ def stats(
     as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
 ) -> None:
     """Steps by input length over every input (mean, max, min, median) with growth fits."""
+    from rich.console import Console
     from rich.progress import track
 
     from speedprior.tm import load_machine
@@ -57,7 +58,7 @@ def stats(
     tm = load_machine(machine)
 
     def progress(items):
-        return track(items, description="lengths", console=console.__class__(stderr=True), transient=True)
+        return track(items, description="lengths", console=Console(stderr=True), transient=True)
 
     report = step_statistics(tm, ns, budget, sample=sample, seed=seed, progress=progress, family=inputs)
     report["seconds"] = round(time.perf_counter() - start, 3)

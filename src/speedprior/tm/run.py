@@ -67,9 +67,8 @@ def _check_budget(budget: int) -> int:
 
 
 def _flat_tables(machine: TuringMachine):
-    reads = machine.next_state.shape[1]
     return (machine.next_state.reshape(-1), machine.write.reshape(-1, machine.n_tapes),
-            machine.move.reshape(-1, machine.n_tapes).astype(np.int64), reads)
+            machine.move.reshape(-1, machine.n_tapes).astype(np.int64))
 
 
 def _verdict(stop: int) -> bool | None:
@@ -80,7 +79,7 @@ def run(machine: TuringMachine, input: str = "", budget: int = RUN_BUDGET) -> Ru
     """Run `machine` on `input` (blank tape if empty) for at most `budget` steps."""
     budget = _check_budget(budget)
     word = machine.encode_input(input)
-    next_state, write, move, _ = _flat_tables(machine)
+    next_state, write, move = _flat_tables(machine)
     m, k = machine.n_symbols, machine.n_tapes
     if k == 1:
         write1, move1 = np.ascontiguousarray(write[:, 0]), np.ascontiguousarray(move[:, 0])
@@ -130,7 +129,7 @@ def run_batch(machine: TuringMachine, inputs: Sequence[str] | np.ndarray, budget
     steps = np.zeros(count, dtype=np.int64)
     stops = np.zeros(count, dtype=np.int64)
     ones = np.zeros(count, dtype=np.int64)
-    next_state, write, move, _ = _flat_tables(machine)
+    next_state, write, move = _flat_tables(machine)
     _kernels.run_batch(next_state, write, move, machine.n_symbols, machine.n_tapes, machine.undefined_code,
                        np.ascontiguousarray(words, dtype=np.uint8), offsets, budget, steps, stops, ones)
     accepted = np.where(stops == ACCEPT, 1, np.where(stops == REJECT, 0, -1)).astype(np.int8)

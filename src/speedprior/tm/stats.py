@@ -41,10 +41,7 @@ def step_statistics(
 ) -> dict:
     """Per-length rows (inputs, halted, accepted, statistics over halted inputs) and growth fits."""
     batch = steps_profile(machine, lengths, budget, sample=sample, seed=seed, progress=progress, family=family)
-    rows = batch.profile().summary(statistics)
-    for row in rows:
-        row["n"] = row.pop("key")
-    rows = [{"n": r["n"], **{k: v for k, v in r.items() if k != "n"}} for r in rows]
+    rows = [{"n": row.pop("key"), **row} for row in batch.profile().summary(statistics)]
     fits = {}
     for stat in ("mean", "max"):
         points = [(r["n"], r[stat]) for r in rows if r.get(stat) is not None]
