@@ -22,7 +22,7 @@ from torch import nn
 from speedprior.nn import FlopMeter, profile, step_costs
 from speedprior.train.data import parity
 from speedprior.train.early_exit import EarlyExitNet, ExitPolicy
-from speedprior.train.experiments.common import step_flops
+from speedprior.train.common import step_flops
 from speedprior.train.pondernet import GRUStep, PonderNet, geometric_log_prior, ponder_loss
 
 

@@ -1,11 +1,13 @@
-"""Experiments: every `speedprior run CONFIG.toml` kind, looked up by its `kind` key.
+"""Experiments: every `speedprior run CONFIG.toml` kind, one module per kind, named after it.
 
-A kind is a module with a pydantic `Config` (subclass of `ExperimentConfig`) and a function
-`run(config, ctx) -> dict` that returns the summary. Modules are imported only when their kind
-is run, so the CLI stays fast and torch is loaded only by the experiments that need it.
+A kind is a module `speedprior.experiments.<kind>` with a pydantic `Config` (subclass of
+`ExperimentConfig`) and a function `run(config, ctx) -> dict` that returns the summary. Modules
+are imported only when their kind is run, so the CLI stays fast and torch is loaded only by the
+experiments that need it.
 """
 
-from speedprior.experiments.registry import KINDS, ExperimentConfig, load_kind
-from speedprior.experiments.runner import RunContext, load_config, run_experiment
+from speedprior.experiments.base import ExperimentConfig, RunContext
+from speedprior.experiments.registry import KINDS, load_kind
+from speedprior.experiments.runner import load_config, run_experiment
 
 __all__ = ["KINDS", "ExperimentConfig", "RunContext", "load_config", "load_kind", "run_experiment"]

@@ -1,42 +1,35 @@
-"""The table of experiment kinds and the config base class they share."""
+"""The experiment kinds: kind `foo-bar` is the module `speedprior.experiments.foo_bar`."""
 
 from __future__ import annotations
 
 import importlib
 from types import ModuleType
 
-from pydantic import BaseModel, ConfigDict
-
 from speedprior.errors import UnknownNameError
 
-# kind -> module defining `Config` and `run(config, ctx)`. One line per kind.
-KINDS: dict[str, str] = {
-    "tm-compare": "speedprior.experiments.tm_compare",
-    "tm-to-circuit": "speedprior.circuits.experiment",
-    "pondernet": "speedprior.train.experiments.ponder",
-    "parity-extrapolation": "speedprior.train.experiments.ponder",
-    "early-exit": "speedprior.train.experiments.early_exit",
-    "growth": "speedprior.train.experiments.growth",
-    "fixed-rollouts": "speedprior.train.experiments.rollouts",
-    "deception-selection": "speedprior.testbeds.experiments",
-    "natural-deception": "speedprior.testbeds.natural_experiment",
-    "levin-search": "speedprior.search.levin_experiment",
-    "annealing": "speedprior.search.annealing_experiment",
-}
+# Every kind `speedprior run` accepts. A kind is added by writing its module and listing it here.
+KINDS: tuple[str, ...] = (
+    "tm-compare",
+    "tm-to-circuit",
+    "levin-search",
+    "annealing",
+    "deception-selection",
+    "natural-deception",
+    "pondernet",
+    "parity-extrapolation",
+    "early-exit",
+    "growth",
+    "fixed-rollouts",
+)
 
 
-class ExperimentConfig(BaseModel):
-    """Keys every config has; each kind adds its own. Unknown keys are errors."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    kind: str
-    name: str | None = None
-    seed: int = 0
+def module_name(kind: str) -> str:
+    """The module that implements `kind`."""
+    return "speedprior.experiments." + kind.replace("-", "_")
 
 
 def load_kind(kind: str) -> ModuleType:
     """Import and return the module that implements experiment `kind`."""
     if kind not in KINDS:
         raise UnknownNameError(f"unknown experiment kind {kind!r}; known kinds: {', '.join(sorted(KINDS))}")
-    return importlib.import_module(KINDS[kind])
+    return importlib.import_module(module_name(kind))

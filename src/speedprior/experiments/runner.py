@@ -10,55 +10,14 @@ from __future__ import annotations
 import json
 import time
 import tomllib
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from pydantic import ValidationError
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from speedprior.errors import ConfigError
-from speedprior.experiments.registry import ExperimentConfig, load_kind
-
-
-@dataclass
-class RunContext:
-    """What an experiment may use while it runs: its directory, a progress bar, a report."""
-
-    out_dir: Path
-    quiet: bool = False
-    report: list[str] = field(default_factory=list)
-    figures: list[str] = field(default_factory=list)
-
-    def track(self, iterable: Iterable, total: int | None = None, description: str = "working"):
-        """Iterate with a progress bar on stderr (silent when quiet)."""
-        if self.quiet:
-            yield from iterable
-            return
-        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-        with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
-            yield from progress.track(iterable, total=total, description=description)
-
-    def log(self, **metrics) -> None:
-        """Append one JSON line to metrics.jsonl."""
-        with open(self.out_dir / "metrics.jsonl", "a") as handle:
-            handle.write(json.dumps(metrics, default=_json_default) + "\n")
-
-    def save_figure(self, figure, name: str) -> Path:
-        """Save a matplotlib figure as NAME.png in the run directory and list it in the report."""
-        import matplotlib.pyplot as plt
-
-        path = self.out_dir / f"{name}.png"
-        figure.savefig(path, dpi=120, bbox_inches="tight")
-        plt.close(figure)
-        self.figures.append(path.name)
-        return path
-
-    def section(self, title: str, body: str) -> None:
-        """Add a markdown section to report.md."""
-        self.report.append(f"## {title}\n\n{body.rstrip()}\n")
+from speedprior.experiments.base import ExperimentConfig, RunContext, json_default
+from speedprior.experiments.registry import load_kind
 
 
 def load_config(source: str | Path | dict) -> ExperimentConfig:
@@ -101,7 +60,7 @@ def run_experiment(config: ExperimentConfig, out_dir: str | Path | None = None, 
     start = time.perf_counter()
     summary = load_kind(config.kind).run(config, ctx)
     summary = {**summary, "seconds": round(time.perf_counter() - start, 3), "run_dir": str(out)}
-    (out / "summary.json").write_text(json.dumps(summary, indent=2, default=_json_default) + "\n")
+    (out / "summary.json").write_text(json.dumps(summary, indent=2, default=json_default) + "\n")
     _write_report(config, summary, ctx)
     return summary
 
@@ -114,15 +73,3 @@ def _write_report(config: ExperimentConfig, summary: dict, ctx: RunContext) -> N
     for figure in ctx.figures:
         lines.append(f"![{figure}]({figure})\n")
     (ctx.out_dir / "report.md").write_text("\n".join(lines))
-
-
-def _json_default(value):
-    import numpy as np
-
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, Path):
-        return str(value)
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")

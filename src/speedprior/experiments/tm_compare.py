@@ -15,7 +15,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from pydantic import BaseModel, ConfigDict, Field, field_validator  # noqa: E402
 
-from speedprior.experiments.registry import ExperimentConfig  # noqa: E402
+from speedprior.experiments.base import ExperimentConfig  # noqa: E402
 from speedprior.tm.library import load_machine  # noqa: E402
 from speedprior.tm.run import INPUT_FAMILIES  # noqa: E402
 from speedprior.tm.stats import parse_lengths, step_statistics  # noqa: E402

@@ -15,7 +15,7 @@ from pydantic import Field
 from torch import nn
 
 from speedprior.errors import ConfigError
-from speedprior.experiments.registry import ExperimentConfig
+from speedprior.experiments.base import ExperimentConfig
 from speedprior.nn import FlopMeter, profile
 from speedprior.train.data import digits, mnist1d, split
 from speedprior.train.early_exit import (
@@ -26,7 +26,7 @@ from speedprior.train.early_exit import (
     select_threshold,
     simulate,
 )
-from speedprior.train.experiments.common import setup
+from speedprior.train.common import setup
 
 
 class Config(ExperimentConfig):

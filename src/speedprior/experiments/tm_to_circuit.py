@@ -15,7 +15,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from speedprior.circuits.tableau import check_tableau, tableau_circuit  # noqa: E402
-from speedprior.experiments.registry import ExperimentConfig  # noqa: E402
+from speedprior.experiments.base import ExperimentConfig  # noqa: E402
 
 
 class Config(ExperimentConfig):

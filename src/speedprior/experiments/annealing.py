@@ -15,7 +15,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from speedprior.experiments.registry import ExperimentConfig  # noqa: E402
+from speedprior.experiments.base import ExperimentConfig  # noqa: E402
 from speedprior.priors import MaxSpeed, get_prior  # noqa: E402
 from speedprior.search.annealing import anneal_costs, task_costs  # noqa: E402
 from speedprior.search.task import load_task  # noqa: E402

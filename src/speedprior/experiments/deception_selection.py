@@ -15,7 +15,7 @@ from functools import partial
 import numpy as np
 from pydantic import Field
 
-from speedprior.experiments.registry import ExperimentConfig
+from speedprior.experiments.base import ExperimentConfig
 from speedprior.priors import get_prior
 from speedprior.testbeds import detection, memory
 from speedprior.testbeds.distributions import FAMILIES, sample_weights

@@ -15,7 +15,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from pydantic import Field  # noqa: E402
 
-from speedprior.experiments.registry import ExperimentConfig  # noqa: E402
+from speedprior.experiments.base import ExperimentConfig  # noqa: E402
 from speedprior.search.chunks import ChunkedSpace  # noqa: E402
 from speedprior.search.dovetail import dovetail  # noqa: E402
 from speedprior.search.levin import DEFAULT_MAX_PHASE, phases, task_space  # noqa: E402

@@ -11,9 +11,9 @@ import torch
 from pydantic import Field
 
 from speedprior.errors import ConfigError
-from speedprior.experiments.registry import ExperimentConfig
+from speedprior.experiments.base import ExperimentConfig
 from speedprior.train.data import digits, parity, split
-from speedprior.train.experiments.common import setup
+from speedprior.train.common import setup
 from speedprior.train.growth import grow, mlp
 from speedprior.train.loop import accuracy, train_to_target
 

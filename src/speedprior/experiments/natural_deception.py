@@ -8,7 +8,7 @@ import numpy as np
 from pydantic import Field
 
 from speedprior.errors import ConfigError
-from speedprior.experiments.registry import ExperimentConfig
+from speedprior.experiments.base import ExperimentConfig
 from speedprior.priors import get_prior
 from speedprior.testbeds.distributions import FAMILIES, sample_weights
 from speedprior.testbeds.figure import rates_figure

@@ -1,1 +1,0 @@
-"""Experiment kinds for the neural speed priors (each module: a pydantic Config and run(config, ctx))."""
