@@ -20,9 +20,9 @@ import torch.nn.functional as F
 from torch import nn
 
 from speedprior.nn import FlopMeter, profile, step_costs
+from speedprior.train.common import step_flops
 from speedprior.train.data import parity
 from speedprior.train.early_exit import EarlyExitNet, ExitPolicy
-from speedprior.train.common import step_flops
 from speedprior.train.pondernet import GRUStep, PonderNet, geometric_log_prior, ponder_loss
 
 

@@ -4,8 +4,8 @@ from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 
 from speedprior.nn import FlopMeter, count_flops, exit_costs, profile, step_costs, training_step_flops
-from speedprior.train.early_exit import EarlyExitNet, ExitPolicy
 from speedprior.train.common import step_flops
+from speedprior.train.early_exit import EarlyExitNet, ExitPolicy
 from speedprior.train.pondernet import GRUStep, PonderNet
 
 

@@ -17,6 +17,7 @@ from torch import nn
 from speedprior.errors import ConfigError
 from speedprior.experiments.base import ExperimentConfig
 from speedprior.nn import FlopMeter, profile
+from speedprior.train.common import setup
 from speedprior.train.data import digits, mnist1d, split
 from speedprior.train.early_exit import (
     EarlyExitNet,
@@ -26,7 +27,6 @@ from speedprior.train.early_exit import (
     select_threshold,
     simulate,
 )
-from speedprior.train.common import setup
 
 
 class Config(ExperimentConfig):

@@ -10,8 +10,8 @@ from pydantic import Field
 
 from speedprior.experiments.base import ExperimentConfig
 from speedprior.nn import FlopMeter
-from speedprior.train.data import parity
 from speedprior.train.common import setup
+from speedprior.train.data import parity
 from speedprior.train.rollouts import ScratchpadRecurrent, mlp_step, rollout_curriculum
 
 

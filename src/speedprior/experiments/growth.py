@@ -12,8 +12,8 @@ from pydantic import Field
 
 from speedprior.errors import ConfigError
 from speedprior.experiments.base import ExperimentConfig
-from speedprior.train.data import digits, parity, split
 from speedprior.train.common import setup
+from speedprior.train.data import digits, parity, split
 from speedprior.train.growth import grow, mlp
 from speedprior.train.loop import accuracy, train_to_target
 

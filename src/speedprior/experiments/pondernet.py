@@ -15,8 +15,8 @@ from speedprior.errors import ConfigError
 from speedprior.experiments.base import ExperimentConfig
 from speedprior.nn import FlopMeter
 from speedprior.train.act import ACT
-from speedprior.train.data import parity, parity_splits
 from speedprior.train.common import ponder_summary, setup, step_flops
+from speedprior.train.data import parity, parity_splits
 from speedprior.train.pondernet import GRUStep, PonderNet, geometric_log_prior, ponder_loss
 from speedprior.train.rollout_predictor import train_predictor
 
