@@ -66,18 +66,25 @@ def test_cli_run_json_and_bad_toml(tmp_path, capsys):
 
 
 def test_every_shipped_experiment_config_validates():
-    from pathlib import Path
+    import tomllib
 
+    from speedprior import packaged
     from speedprior.experiments import KINDS
 
-    configs = Path(__file__).resolve().parents[2] / "src" / "speedprior" / "configs"
-    seen = set()
-    for path in sorted(configs.glob("*.toml")):
-        if path.name.startswith("task-"):
-            continue  # search tasks, read by `speedprior search --task`
-        config = load_config(path)
-        seen.add(config.kind)
+    seen = {load_config(tomllib.loads(packaged.read("config", name))).kind for name in packaged.names("config")}
     assert "deception-selection" in seen and seen <= set(KINDS)
+
+
+def test_shipped_tasks_and_machines_load():
+    from speedprior import packaged
+    from speedprior.search.task import load_task
+    from speedprior.tm.library import get_machine
+
+    assert {"unary-even", "unary-one"} <= set(packaged.names("task"))
+    for name in packaged.names("task"):
+        assert load_task(name).examples
+    for name in packaged.names("machine"):
+        assert get_machine(name).n_states >= 1
 
 
 @pytest.mark.parametrize("config, key", [

@@ -28,10 +28,7 @@ def layout(circuit: Circuit) -> dict[int, tuple[float, float]]:
 
 def draw_circuit(circuit: Circuit, path: str | Path, title: str | None = None) -> Path:
     """Save a layered drawing of the circuit to `path` (PNG). Dashed edges are complemented."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from speedprior import plotting
 
     if circuit.size > MAX_DRAWN_GATES:
         raise BudgetError(f"{circuit.size} gates is too many to draw (limit {MAX_DRAWN_GATES}); "
@@ -39,7 +36,7 @@ def draw_circuit(circuit: Circuit, path: str | Path, title: str | None = None) -
     pos = layout(circuit)
     width = max(4.0, 1.1 * max((x for x, _ in pos.values()), default=1) + 1)
     height = max(3.0, 1.2 * (circuit.depth + 2))
-    fig, ax = plt.subplots(figsize=(width, height))
+    fig, ax = plotting.subplots(figsize=(width, height))
     names = ["0", *circuit.input_names] + [g.name for g in circuit.gates]
     top = circuit.depth + 1
     for index, gate in enumerate(circuit.gates):
@@ -63,5 +60,4 @@ def draw_circuit(circuit: Circuit, path: str | Path, title: str | None = None) -
     ax.set_title(title or f"{circuit.basis}: size {circuit.size}, depth {circuit.depth}")
     path = Path(path)
     fig.savefig(path, dpi=110, bbox_inches="tight")
-    plt.close(fig)
     return path

@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import typer
 
+from speedprior import packaged
 from speedprior.cli.output import console, print_json
 
-DEMO_CONFIG = "avg-vs-max.toml"
+DEMO_CONFIG = "avg-vs-max"
 
 
-def _shipped_config(name: str) -> Path:
-    return Path(__file__).resolve().parent.parent / "configs" / name
-
-
-def _run(config_path: Path, out: Path | None, as_json: bool) -> dict:
+def _run(config_source: Path | dict, out: Path | None, as_json: bool) -> dict:
     from speedprior.experiments import load_config, run_experiment
 
-    config = load_config(config_path)
+    config = load_config(config_source)
     summary = run_experiment(config, out, quiet=False)
     if as_json:
         print_json(summary)
@@ -49,4 +47,4 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="print the summary as JSON"),
     ) -> None:
         """Run the main job: the shipped flagship config."""
-        _run(_shipped_config(DEMO_CONFIG), out, as_json)
+        _run(tomllib.loads(packaged.read("config", DEMO_CONFIG)), out, as_json)

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from speedprior import plotting
 from speedprior.experiments.base import ExperimentConfig  # noqa: E402
 from speedprior.priors import MaxSpeed, get_prior  # noqa: E402
 from speedprior.search.annealing import anneal_costs, task_costs  # noqa: E402
@@ -67,7 +64,7 @@ def run(config: Config, ctx) -> dict:
 
 
 def _plot(result, ctx) -> None:
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig, ax = plotting.subplots(figsize=(6, 4))
     cs = [p.c for p in result.trajectory]
     ax.plot(range(len(cs)), cs, "-", color="C0")
     hits = [(i, p.c) for i, p in enumerate(result.trajectory) if p.found]

@@ -52,11 +52,9 @@ class RunContext:
 
     def save_figure(self, figure, name: str) -> Path:
         """Save a matplotlib figure as NAME.png in the run directory and list it in the report."""
-        import matplotlib.pyplot as plt
 
         path = self.out_dir / f"{name}.png"
         figure.savefig(path, dpi=120, bbox_inches="tight")
-        plt.close(figure)
         self.figures.append(path.name)
         return path
 

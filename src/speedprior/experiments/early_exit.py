@@ -170,12 +170,9 @@ def run(cfg: Config, ctx) -> dict:
 
 
 def _report(s: dict, ctx) -> None:
-    import matplotlib
+    from speedprior import plotting
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(5, 3.4))
+    fig, ax = plotting.subplots(figsize=(5, 3.4))
     for kind, p in s["policies"].items():
         cost, acc, _ = zip(*p["pareto"], strict=True)
         ax.plot(np.array(cost) / s["final_flops"], acc, "-", label=f"{kind} threshold (test)")

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
 from pydantic import Field  # noqa: E402
 
+from speedprior import plotting
 from speedprior.experiments.base import ExperimentConfig  # noqa: E402
 from speedprior.search.chunks import ChunkedSpace  # noqa: E402
 from speedprior.search.dovetail import dovetail  # noqa: E402
@@ -66,7 +63,7 @@ def run(config: Config, ctx) -> dict:
 
 
 def _plot(config: Config, rows: list[dict], ctx) -> None:
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
+    fig, (left, right) = plotting.subplots(1, 2, figsize=(11, 4))
     for index, k in enumerate(config.ks):
         mine = [r for r in rows if r["schedule"] == "dovetail" and r["k"] == k and r["program"]]
         ls = [r["l"] for r in mine]

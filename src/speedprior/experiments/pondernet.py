@@ -175,12 +175,9 @@ def run(cfg: Config, ctx) -> dict:
 
 
 def _report(cfg: Config, s: dict, ctx) -> None:
-    import matplotlib
+    from speedprior import plotting
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(5, 3.2))
+    fig, ax = plotting.subplots(figsize=(5, 3.2))
     cells = list(s["ponder_steps_by_difficulty"])
     ax.plot([int(k) for k in cells], list(s["ponder_steps_by_difficulty"].values()), "o-", label="PonderNet")
     if "act_ponder_steps_by_difficulty" in s:

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
 from pydantic import BaseModel, ConfigDict, Field, field_validator  # noqa: E402
 
+from speedprior import plotting
 from speedprior.experiments.base import ExperimentConfig  # noqa: E402
 from speedprior.tm.library import load_machine  # noqa: E402
 from speedprior.tm.run import INPUT_FAMILIES  # noqa: E402
@@ -80,7 +77,7 @@ def run(config: Config, ctx) -> dict:
 
 
 def _plot(config: Config, results: dict, ctx) -> None:
-    fig, axes = plt.subplots(1, len(config.inputs), figsize=(5.5 * len(config.inputs), 4), squeeze=False)
+    fig, axes = plotting.subplots(1, len(config.inputs), figsize=(5.5 * len(config.inputs), 4), squeeze=False)
     for ax, inputs in zip(axes[0], config.inputs, strict=True):
         for index, spec in enumerate(config.machines):
             rows = results[spec][inputs.name]["lengths"]

@@ -8,12 +8,9 @@ lists where circuit size or depth ranks the machines differently from TM steps.
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from speedprior import plotting
 from speedprior.circuits.tableau import check_tableau, tableau_circuit  # noqa: E402
 from speedprior.experiments.base import ExperimentConfig  # noqa: E402
 
@@ -60,7 +57,7 @@ def run(config: Config, ctx) -> dict:
                 check_tableau(tableau, machine)
             sweep.append({"machine": name, "t": t, "size": tableau.circuit.size, "depth": tableau.circuit.depth})
 
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+    fig, axes = plotting.subplots(1, 2, figsize=(11, 4))
     for name in machines:
         pts = [r for r in sweep if r["machine"] == name]
         ts = [r["t"] for r in pts]

@@ -33,7 +33,9 @@ from pathlib import Path
 
 import numpy as np
 
+from speedprior import packaged
 from speedprior.errors import ConfigError
+from speedprior.files import read_text
 
 _KEYS = {"name", "description", "symbols", "input", "states", "budget", "language", "examples"}
 _LANGUAGE_KEYS = {"regex", "lengths", "weights"}
@@ -194,14 +196,14 @@ def task_from_dict(data: dict, source: str = "task") -> Task:
 def load_task(source: str | Path) -> Task:
     """Read a task TOML file, or a packaged task by name (e.g. 'unary-even')."""
     path = Path(source)
-    if not path.is_file():
-        packaged = Path(__file__).resolve().parent.parent / "configs" / f"task-{source}.toml"
-        if path.suffix != ".toml" and packaged.is_file():
-            path = packaged
-        else:
-            raise ConfigError(f"task file not found: {source}")
+    if not path.is_file() and path.suffix != ".toml" and packaged.exists("task", str(source)):
+        text, where = packaged.read("task", str(source)), f"task {source}"
+    elif not path.is_file():
+        raise ConfigError(f"task file not found: {source}; shipped tasks: {', '.join(packaged.names('task'))}")
+    else:
+        text, where = read_text(path, "task file"), str(path)
     try:
-        data = tomllib.loads(path.read_text())
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: invalid TOML: {error}") from None
-    return task_from_dict(data, str(path))
+        raise ConfigError(f"{where}: invalid TOML: {error}") from None
+    return task_from_dict(data, where)

@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from pathlib import Path
 
-import speedprior.tm.library as tm_library
+from speedprior import packaged
 from speedprior.errors import UnknownNameError
 from speedprior.testbeds.programs import Program, TMProgram
 from speedprior.testbeds.task import TRIGGER
@@ -57,8 +56,7 @@ class Entry:
 def _honest_data(base: str) -> dict:
     if base not in HONEST:
         raise UnknownNameError(f"unknown honest solver {base!r}; known: {', '.join(HONEST)}")
-    path = Path(tm_library.__file__).resolve().parent / "machines" / f"{HONEST[base][0]}.toml"
-    data = tomllib.loads(path.read_text())
+    data = tomllib.loads(packaged.read("machine", HONEST[base][0]))
     # The same rules over a tape alphabet with the trigger: the honest solver rejects it
     # wherever it meets it, because it has no transition for it.
     data.update(symbols=SYMBOLS, input=INPUT, name=base)

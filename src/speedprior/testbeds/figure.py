@@ -23,14 +23,11 @@ def pick_tasks(honest: Truth, variant: Truth, inputs: Sequence[str], easy: int =
 
 def compute_figure(honest: Truth, variants: Sequence[Truth], inputs: Sequence[str], tasks: Sequence[int]):
     """Stacked bars per task: useful compute (the honest cost) and misbehaviour compute (the extra)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from speedprior import plotting
 
     programs = [honest, *variants]
     width = 0.8 / len(programs)
-    figure, axis = plt.subplots(figsize=(2.2 + 1.6 * len(tasks), 4.2))
+    figure, axis = plotting.subplots(figsize=(2.2 + 1.6 * len(tasks), 4.2))
     x = np.arange(len(tasks))
     for j, program in enumerate(programs):
         useful = honest.train.costs[list(tasks)]
@@ -57,14 +54,11 @@ def compute_figure(honest: Truth, variants: Sequence[Truth], inputs: Sequence[st
 
 def rates_figure(rows: Sequence[dict], title: str = "Misbehaving selection rate per prior"):
     """Points with 95% intervals; rows carry label, prior, misbehaving_rate and ci."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from speedprior import plotting
 
     labels = list(dict.fromkeys(r["label"] for r in rows))
     priors = list(dict.fromkeys(r["prior"] for r in rows))
-    figure, axis = plt.subplots(figsize=(7, 0.5 + 0.45 * len(priors) * max(1, len(labels)) ** 0.5))
+    figure, axis = plotting.subplots(figsize=(7, 0.5 + 0.45 * len(priors) * max(1, len(labels)) ** 0.5))
     height = 0.8 / max(1, len(labels))
     for j, label in enumerate(labels):
         mine = [r for r in rows if r["label"] == label]

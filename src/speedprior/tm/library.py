@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from speedprior import packaged
 from speedprior.errors import ParseError, UnknownNameError
 from speedprior.tm.machine import TuringMachine
-from speedprior.tm.spec import load_spec
+from speedprior.tm.spec import load_spec, parse_spec
 from speedprior.tm.standard import looks_standard, parse_standard
-
-_DIR = Path(__file__).resolve().parent / "machines"
 
 # Busy beaver champions (1 tape, 2 symbols, blank tape): (Standard string, steps, ones).
 # Steps count the halting transition; ones are the non-blank cells left on the tape.
@@ -33,7 +32,7 @@ def get_machine(name: str) -> TuringMachine:
     if name in BUSY_BEAVERS:
         return parse_standard(BUSY_BEAVERS[name][0], name=name)
     if name in DECIDERS:
-        return load_spec(_DIR / f"{name}.toml")
+        return parse_spec(packaged.read("machine", name), source=name)
     raise UnknownNameError(f"unknown machine {name!r}; library machines: {', '.join(LIBRARY)}")
 
 
