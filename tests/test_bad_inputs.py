@@ -80,7 +80,8 @@ def test_bad_input(case, tmp_path):
     code, stdout, stderr, _, peak_mb = run_case(case, tmp_path)
     expected = case.get("exit", 2)
     assert "Traceback" not in stderr, f"{case['id']}: traceback\n{stderr}"
-    assert code == expected, f"{case['id']}: exit {code}, expected {expected}\nstderr: {stderr}\nstdout: {stdout[-500:]}"
+    assert code == expected, (f"{case['id']}: exit {code}, expected {expected}\n"
+                              f"stderr: {stderr}\nstdout: {stdout[-500:]}")
     if expected != 0:
         lines = [line for line in stderr.splitlines() if line.strip()]
         assert len(lines) == 1, f"{case['id']}: expected one error line, got {lines}"
