@@ -160,6 +160,7 @@ def _trivial(tt: int, n: int, basis: str) -> list[Circuit] | None:
 
 def _solve(enc: ChainEncoding, spending: _Spending, limit: int | None = 1) -> list[Circuit]:
     """Up to `limit` circuits (None: all), blocking each solution's structure, within the budget."""
+    import pysolvers  # python-sat's compiled module: its `error` is how it reports a SIGINT mid-solve
     from pysat.solvers import Solver
 
     found: list[Circuit] = []
@@ -170,7 +171,12 @@ def _solve(enc: ChainEncoding, spending: _Spending, limit: int | None = 1) -> li
             while status is None:  # slices of conflicts: the clock and Ctrl-C are checked between them
                 solver.conf_budget(spending.slice())
                 before = solver.accum_stats().get("conflicts", 0)
-                status = solver.solve_limited()
+                try:
+                    status = solver.solve_limited()
+                except pysolvers.error as error:
+                    if "interrupt" in str(error).lower():
+                        raise KeyboardInterrupt from None
+                    raise
                 spending.conflicts += solver.accum_stats().get("conflicts", 0) - before
                 if spending.progress is not None:
                     spending.tell(spending.stage)
