@@ -299,3 +299,10 @@ def test_aiger_and_bench_round_trips(seed, fmt):
     assert PARSERS[fmt](FORMATTERS[fmt](once)) == once  # a fixed point from the first round on
     if fmt == "aag":
         assert once.size == source.size
+
+
+def test_markup_in_a_file_name_is_printed_as_text(cli, tmp_path):
+    path = tmp_path / "[bold]x[red].circ"
+    path.write_text("inputs a\noutputs a\n")
+    code, out, _ = cli("circuit", "info", str(path))
+    assert code == 0 and "[bold]x[red].circ" in "".join(out.split())  # escaped, so shown as typed
