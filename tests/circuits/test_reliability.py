@@ -209,7 +209,8 @@ def test_a_failed_write_leaves_nothing(cli, tmp_path):
     (["tableau", "--machine", "bb2", "--n", "3", "--t", "-2"], "--t must be >= 0"),
     (["tableau", "--machine", "bb2", "--n", "3", "--t", "2", "--max-gates", "0"], "--max-gates must be"),
     (["tableau", "--machine", "bb2", "--n", "26", "--t", "1"], "pass --no-check"),
-    (["tableau", "--machine", "bb2", "--n", "21", "--no-check"], "so give --t"),
+    (["tableau", "--machine", "bb2", "--n", "17", "--no-check"], "so give --t"),
+    (["tableau", "--machine", "1RA1LA", "--n", "3"], "runs more than 499 steps on some input of length 3"),
 ])
 def test_numeric_options_are_range_checked(cli, args, message):
     code, _, err = cli("circuit", *args)

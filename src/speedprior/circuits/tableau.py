@@ -13,6 +13,7 @@ still writes and moves; an undefined one stops in place with the machine's `unde
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,7 +24,7 @@ from speedprior.errors import BudgetError, SpeedpriorError
 
 MAX_TABLEAU_GATES = 3_000_000  # bound on gates built (~300 bytes each in the builder): about 1 GB at most
 MAX_TABLEAU_INPUTS = 1_000_000
-MAX_CHECKED_INPUTS = 20  # check_tableau runs the machine and the circuit on all 2^n inputs
+MAX_CHECKED_INPUTS = 16  # check_tableau runs the machine and the circuit on all 2^n inputs
 
 
 def tableau_gate_bound(n: int, t: int, states: int, symbols: int) -> int:
@@ -51,6 +52,34 @@ class Tableau:
         """Summary numbers for JSON output."""
         return {"machine": self.machine_name, "n": self.n, "t": self.t, "size": self.circuit.size,
                 "depth": self.circuit.depth, "output_depths": list(self.circuit.output_depths)}
+
+
+def largest_time_bound(n: int, states: int, symbols: int, max_gates: int = MAX_TABLEAU_GATES) -> int:
+    """The largest t whose tableau_gate_bound stays within max_gates (-1 if not even t = 0 does)."""
+    per_cell = 3 * states * symbols + states + symbols + 3
+    t = math.isqrt(max(0, max_gates - n) // per_cell)
+    while t >= 0 and tableau_gate_bound(n, t, states, symbols) > max_gates:
+        t -= 1
+    return t
+
+
+def longest_run(machine, n: int, max_gates: int = MAX_TABLEAU_GATES) -> int:
+    """The most steps `machine` takes on an input of length n: the default time bound of a tableau.
+
+    Runs every input of length n (at most 2^MAX_CHECKED_INPUTS) for no longer than the largest
+    t whose tableau fits `max_gates`; a machine still running then is refused with that t.
+    """
+    from speedprior.tm.run import steps_profile
+
+    if n > MAX_CHECKED_INPUTS:
+        raise BudgetError(f"the default time bound runs all 2^n inputs; n={n} is more than {MAX_CHECKED_INPUTS}, "
+                          "so give --t")
+    cap = largest_time_bound(n, machine.n_states, machine.n_symbols, max_gates)
+    result = steps_profile(machine, [n], budget=max(cap, 0) + 1)
+    if not result.halted.all() or cap < 0:
+        raise BudgetError(f"{machine.name or 'the machine'} runs more than {max(cap, 0)} steps on some input of "
+                          f"length {n}, the most whose tableau fits {max_gates:,} gates; give --t or raise --max-gates")
+    return int(result.steps.max())
 
 
 def tableau_circuit(machine, n: int, t: int, max_gates: int = MAX_TABLEAU_GATES) -> Tableau:

@@ -246,9 +246,15 @@ def tableau_command(
 ):
     """Compile a 1-tape machine's t-step run on inputs of length n into a circuit (tableau)."""
     from speedprior.circuits.formats import write_circuit
-    from speedprior.circuits.tableau import MAX_CHECKED_INPUTS, MAX_TABLEAU_INPUTS, check_tableau, tableau_circuit
+    from speedprior.circuits.tableau import (
+        MAX_CHECKED_INPUTS,
+        MAX_TABLEAU_INPUTS,
+        check_tableau,
+        longest_run,
+        tableau_circuit,
+    )
     from speedprior.errors import UnknownNameError
-    from speedprior.tm import load_machine, steps_profile
+    from speedprior.tm import load_machine
 
     if not 0 <= n <= MAX_TABLEAU_INPUTS:
         raise BudgetError(f"--n must be in 0..{MAX_TABLEAU_INPUTS:,}, got {n}")
@@ -270,7 +276,7 @@ def tableau_command(
     if t is None:
         if tm.n_tapes != 1:
             tableau_circuit(tm, n, 0)  # raises the one-tape error
-        t = int(steps_profile(tm, [n]).steps.max())
+        t = longest_run(tm, n, max_gates)
     tableau = tableau_circuit(tm, n, t, max_gates)
     result = tableau.to_dict()
     if check:
