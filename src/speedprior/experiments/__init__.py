@@ -8,6 +8,6 @@ experiments that need it.
 
 from speedprior.experiments.base import ExperimentConfig, RunContext
 from speedprior.experiments.registry import KINDS, load_kind
-from speedprior.experiments.runner import load_config, run_experiment
+from speedprior.experiments.runner import load_config, run_config, run_experiment
 
-__all__ = ["KINDS", "ExperimentConfig", "RunContext", "load_config", "load_kind", "run_experiment"]
+__all__ = ["KINDS", "ExperimentConfig", "RunContext", "load_config", "load_kind", "run_config", "run_experiment"]

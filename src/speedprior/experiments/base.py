@@ -84,6 +84,8 @@ def _known_task(spec: str) -> str:
 PriorName = Annotated[str, AfterValidator(_known_prior)]
 MachineSpec = Annotated[str, AfterValidator(_known_machine)]
 TaskSpec = Annotated[str, AfterValidator(_known_task)]
+# the checks that make a str field a registry name (speedprior.testing finds name fields by them)
+NAME_VALIDATORS = frozenset({_known_prior, _known_machine, _known_task})
 
 
 class ExperimentConfig(BaseModel):

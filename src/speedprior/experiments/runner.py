@@ -58,6 +58,11 @@ def _first_error(error: ValidationError) -> str:
     return f"config key {where!r}: {message} (got {shown})"
 
 
+def run_config(source: str | Path | dict, out_dir: str | Path | None = None, quiet: bool = False) -> dict:
+    """Validate a config (TOML file or dict) completely, then run it: what `speedprior run` does."""
+    return run_experiment(load_config(source), out_dir, quiet=quiet)
+
+
 def default_run_dir(config: ExperimentConfig) -> Path:
     """runs/<name or kind>-<timestamp>."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -72,6 +77,7 @@ def run_experiment(config: ExperimentConfig, out_dir: str | Path | None = None, 
     module = load_kind(config.kind)
     out.mkdir(parents=True, exist_ok=True)
     (out / "config.json").write_text(json.dumps(config.model_dump(mode="json"), indent=2) + "\n")
+    (out / "metrics.jsonl").touch()  # present even when a run logs nothing
     ctx = RunContext(out, quiet=quiet)
     start = time.perf_counter()
     try:
