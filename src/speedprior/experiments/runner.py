@@ -50,8 +50,10 @@ def load_config(source: str | Path | dict) -> ExperimentConfig:
 
 def _first_error(error: ValidationError) -> str:
     first = error.errors()[0]
-    where = ".".join(str(part) for part in first["loc"]) or "config"
     message = first["msg"].removeprefix("Value error, ")
+    if not first["loc"]:  # a check across keys: the whole config is the input, too long to quote
+        return f"config: {message}"
+    where = ".".join(str(part) for part in first["loc"])
     shown = repr(first.get("input"))
     if len(shown) > MAX_SHOWN:
         shown = shown[:MAX_SHOWN] + "..."
