@@ -13,7 +13,7 @@ import numpy as np
 from pydantic import Field
 
 from speedprior import plotting
-from speedprior.experiments.base import ExperimentConfig, PriorName, TaskSpec
+from speedprior.experiments.base import ExperimentConfig, PriorName, Probability, TaskSpec
 from speedprior.priors import MaxSpeed, get_prior
 from speedprior.search.annealing import anneal_costs, task_costs
 from speedprior.search.levin import ORDERS
@@ -29,7 +29,7 @@ class Config(ExperimentConfig):
     task: TaskSpec = "unary-one"  # a packaged task name or a TOML file
     order: Literal[ORDERS] = "tnf"
     states: int | None = Field(None, ge=1, le=MAX_STATES)  # default: the task's
-    level: float = Field(1.0, ge=0, le=1)  # weighted fraction of examples a program must get right
+    level: Probability = 1.0  # weighted fraction of examples a program must get right
     measure: PriorName = "average"
     c0: float = Field(1.0, gt=0)
     grow: float = Field(2.0, gt=1)
