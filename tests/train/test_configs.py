@@ -89,3 +89,26 @@ def test_same_config_and_seed_give_the_same_numbers(tmp_path):
 def test_bad_names_and_numbers_fail_validation(change, key):
     with pytest.raises(ConfigError, match=f"config key '{key}'"):
         load_config(change)
+
+
+def test_config_name_lists_are_exactly_what_the_library_dispatches_on():
+    """POLICIES and HALTING_RULES mirror train's dispatch: each listed name runs, an unlisted one raises."""
+    import torch
+
+    from speedprior.experiments.early_exit import POLICIES
+    from speedprior.experiments.pondernet import HALTING_RULES
+    from speedprior.train.early_exit import ExitPolicy
+    from speedprior.train.pondernet import GRUStep, PonderNet
+
+    logits = torch.randn(5, 3)
+    for kind in POLICIES:
+        assert ExitPolicy(kind, 0.5).score(logits).shape == (5,)
+    with pytest.raises(ValueError, match="unknown exit policy"):
+        ExitPolicy("no-such-policy", 0.5).score(logits)
+    torch.manual_seed(0)
+    model = PonderNet(GRUStep(4, 8, 2), 3)
+    x = torch.randn(6, 4)
+    for rule in HALTING_RULES:
+        assert model.infer(x, rule=rule, generator=torch.Generator().manual_seed(0)).steps.shape == (6,)
+    with pytest.raises(ValueError, match="unknown halting rule"):
+        model.infer(x, rule="no-such-rule")
