@@ -39,6 +39,8 @@ def main(argv: list[str] | None = None) -> None:
         status = app(args=argv, prog_name="speedprior", standalone_mode=False)
         if status == 130:
             _interrupted()
+        if type(status) is int and status != 0:  # an explicit typer.Exit(code) inside a command
+            sys.exit(status)
     except typer.Exit as stop:
         sys.exit(stop.exit_code)
     except typer.Abort:
