@@ -71,6 +71,15 @@ def test_non_utf8_config_is_one_parse_error(tmp_path):
         load_config(path)
 
 
+@pytest.mark.parametrize("text", ["kind = " + "[" * 5000 + "]" * 5000,
+                                  "kind = 'tm-compare'\nmachines = " + "[" * 5000 + "]" * 5000])
+def test_deeply_nested_toml_is_one_config_error(tmp_path, text):
+    path = tmp_path / "c.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError, match="nested too deeply"):
+        load_config(path)
+
+
 def test_ctrl_c_during_a_run_exits_130_with_one_line_and_marks_the_run(tmp_path):
     config = tmp_path / "c.toml"
     # long enough that the interrupt lands while trials run (pure Python between kernel calls)

@@ -39,6 +39,8 @@ def load_config(source: str | Path | dict) -> ExperimentConfig:
             raw = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
             raise ConfigError(f"{path}: invalid TOML: {error}") from None
+        except RecursionError:  # tomllib parses nested arrays and tables recursively
+            raise ConfigError(f"{path}: invalid TOML: arrays or tables nested too deeply") from None
     if "kind" not in raw:
         raise ConfigError("config has no 'kind' key")
     module = load_kind(str(raw["kind"]))
@@ -46,6 +48,8 @@ def load_config(source: str | Path | dict) -> ExperimentConfig:
         return module.Config.model_validate(raw)
     except ValidationError as error:
         raise ConfigError(_first_error(error)) from None
+    except RecursionError:
+        raise ConfigError("config values are nested too deeply") from None
 
 
 def _first_error(error: ValidationError) -> str:
