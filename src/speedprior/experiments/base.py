@@ -81,9 +81,10 @@ def _known_task(spec: str) -> str:
     return spec
 
 
-PriorName = Annotated[str, AfterValidator(_known_prior)]
-MachineSpec = Annotated[str, AfterValidator(_known_machine)]
-TaskSpec = Annotated[str, AfterValidator(_known_task)]
+# bounded lengths keep error messages, which quote the value, to one readable line
+PriorName = Annotated[str, Field(max_length=200), AfterValidator(_known_prior)]
+MachineSpec = Annotated[str, Field(max_length=4096), AfterValidator(_known_machine)]
+TaskSpec = Annotated[str, Field(max_length=1024), AfterValidator(_known_task)]
 # the checks that make a str field a registry name (speedprior.testing finds name fields by them)
 NAME_VALIDATORS = frozenset({_known_prior, _known_machine, _known_task})
 
