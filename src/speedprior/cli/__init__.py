@@ -34,7 +34,13 @@ _experiments.register(app)
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app, turning user errors into one line on stderr and exit 2."""
     try:
-        app(args=argv, prog_name="speedprior", standalone_mode=False)
+        # Outside standalone mode typer turns Ctrl-C into Exit(130) and *returns* that code,
+        # so the status must be taken from the return value, not only from exceptions.
+        status = app(args=argv, prog_name="speedprior", standalone_mode=False)
+        if status == 130:
+            _interrupted()
+        if type(status) is int and status != 0:  # an explicit typer.Exit(code) inside a command
+            sys.exit(status)
     except typer.Exit as stop:
         sys.exit(stop.exit_code)
     except typer.Abort:
@@ -49,8 +55,13 @@ def main(argv: list[str] | None = None) -> None:
     except OSError as error:
         _fail(f"{getattr(error, 'filename', '') or ''} {error.strerror or error}".strip())
     except KeyboardInterrupt:
-        sys.exit(130)
+        _interrupted()
     sys.exit(0)
+
+
+def _interrupted() -> None:
+    print("speedprior: interrupted", file=sys.stderr)
+    sys.exit(130)
 
 
 def _fail(message: str) -> None:

@@ -9,27 +9,33 @@ from __future__ import annotations
 
 from typing import Literal
 
-import numpy as np  # noqa: E402
+import numpy as np
+from pydantic import Field
 
 from speedprior import plotting
-from speedprior.experiments.base import ExperimentConfig  # noqa: E402
-from speedprior.priors import MaxSpeed, get_prior  # noqa: E402
-from speedprior.search.annealing import anneal_costs, task_costs  # noqa: E402
-from speedprior.search.task import load_task  # noqa: E402
+from speedprior.experiments.base import ExperimentConfig, PriorName, Probability, TaskSpec
+from speedprior.priors import MaxSpeed, get_prior
+from speedprior.search.annealing import anneal_costs, task_costs
+from speedprior.search.levin import ORDERS
+from speedprior.search.task import load_task
+
+MAX_STATES = 4  # TNF spaces grow ~ (4 * states * symbols)^(2 * states * symbols); 5 states is out of reach
 
 
 class Config(ExperimentConfig):
+    """A task, the enumeration, the performance level and measure, and the annealing schedule."""
+
     kind: Literal["annealing"] = "annealing"
-    task: str = "unary-one"
-    order: Literal["tnf", "length"] = "tnf"
-    states: int | None = None
-    level: float = 1.0
-    measure: str = "average"
-    c0: float = 1.0
-    grow: float = 2.0
-    shrink: float = 0.8
-    slow: float = 1.05
-    cycles: int = 1
+    task: TaskSpec = "unary-one"  # a packaged task name or a TOML file
+    order: Literal[ORDERS] = "tnf"
+    states: int | None = Field(None, ge=1, le=MAX_STATES)  # default: the task's
+    level: Probability = 1.0  # weighted fraction of examples a program must get right
+    measure: PriorName = "average"
+    c0: float = Field(1.0, gt=0)
+    grow: float = Field(2.0, gt=1)
+    shrink: float = Field(0.8, gt=0, lt=1)
+    slow: float = Field(1.05, gt=1)
+    cycles: int = Field(1, ge=0, le=64)
 
 
 def run(config: Config, ctx) -> dict:
