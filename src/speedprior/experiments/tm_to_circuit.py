@@ -9,10 +9,16 @@ lists where circuit size or depth ranks the machines differently from TM steps.
 from __future__ import annotations
 
 import numpy as np
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from speedprior import plotting
-from speedprior.circuits.tableau import MAX_CELLS, check_tableau, tableau_circuit
+from speedprior.circuits.tableau import (
+    MAX_TABLEAU_GATES,
+    check_tableau,
+    longest_run,
+    tableau_circuit,
+    tableau_gate_bound,
+)
 from speedprior.experiments.base import ExperimentConfig, MachineSpec, NonNegative
 
 MAX_LENGTH = 16  # every tableau is checked against the machine on all 2^n inputs
@@ -44,13 +50,18 @@ class Config(ExperimentConfig):
                 raise ValueError(f"input length {n} is above {MAX_LENGTH} (tableaux are checked on all 2^n inputs)")
         return value
 
-    @field_validator("sweep_steps")
-    @classmethod
-    def _tableau_fits(cls, steps):
-        for t in steps:
-            if (2 * t + 1) * (t + 1) > MAX_CELLS:
-                raise ValueError(f"t={t} gives {(2 * t + 1) * (t + 1):,} tableau cells; the limit is {MAX_CELLS:,}")
-        return steps
+    @model_validator(mode="after")
+    def _tableaux_fit(self):
+        from speedprior.tm.library import load_machine
+
+        for spec in self.machines:
+            machine = load_machine(spec)
+            for t in self.sweep_steps:
+                gates = tableau_gate_bound(self.sweep_length, t, machine.n_states, machine.n_symbols)
+                if gates > MAX_TABLEAU_GATES:
+                    raise ValueError(f"{spec} at t={t} needs up to {gates:,} tableau gates; "
+                                     f"the limit is {MAX_TABLEAU_GATES:,}")
+        return self
 
 
 def _ranking(values: dict[str, float]) -> str:
@@ -69,8 +80,8 @@ def run(config: Config, ctx) -> dict:
     rows = []
     for name, machine in ctx.track(list(machines.items()), description="tableaux"):
         for n in config.lengths:
-            steps = steps_profile(machine, [n]).steps
-            t = int(steps.max())
+            t = longest_run(machine, n)  # refuses a machine whose longest run would not fit a tableau
+            steps = steps_profile(machine, [n], budget=t + 1).steps
             tableau = tableau_circuit(machine, n, t)
             checked = check_tableau(tableau, machine) if config.check else 0
             row = {"machine": name, "n": n, "t": t, "mean_steps": float(steps.mean()),
