@@ -13,7 +13,7 @@ from numba import njit, prange
 from speedprior._numba import JIT, PARALLEL_JIT
 
 UNDEFINED = -4
-SLICE = 1 << 22  # steps between two looks at the cancel flag (a few ms of work)
+SLICE = 1 << 20  # steps between two looks at the cancel flag (about a millisecond of work)
 
 
 @njit(**JIT)
