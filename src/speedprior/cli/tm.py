@@ -14,6 +14,7 @@ MACHINE_HELP = ("library name, Standard TM string (e.g. 1RB1LB_1LA1RZ) or TOML m
                 "tried in that order")
 MAX_BUDGET = 2**62  # step budgets lie in 0..2^62 (the kernels count steps in int64)
 MAX_SEED = 2**63 - 1
+TAPE_HELP = "refuse runs whose tapes outgrow this (MiB; a batch's threads share it)"
 
 
 @app.command("run")
@@ -21,13 +22,14 @@ def run(
     machine: str = typer.Option(..., "--machine", "-m", help=MACHINE_HELP),
     input: str = typer.Option("", "--input", "-i", help="input on tape 1 (default: blank tape)"),
     budget: int = typer.Option(100_000_000, "--budget", "-b", min=0, max=MAX_BUDGET, help="step budget"),
+    max_tape_mb: int = typer.Option(256, "--max-tape-mb", min=1, max=2**40, help=TAPE_HELP),
     as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
 ) -> None:
     """Run a machine on one input: halted, accepted, steps, non-blank cells (Ctrl-C stops it)."""
     from speedprior.tm import load_machine
     from speedprior.tm import run as run_machine
 
-    result = run_machine(load_machine(machine), input, budget)
+    result = run_machine(load_machine(machine), input, budget, max_tape_bytes=max_tape_mb << 20)
     if as_json:
         print_json(result.to_dict())
         return
@@ -48,9 +50,10 @@ def stats(
     sample: int = typer.Option(None, "--sample", min=1, help="sample this many inputs per length instead of all"),
     seed: int = typer.Option(0, "--seed", min=0, max=MAX_SEED, help="seed for --sample (0..2^63-1)"),
     inputs: str = typer.Option("all", "--inputs", help="input family: all, or sorted (0^a 1^b)"),
-    max_mb: int = typer.Option(1024, "--max-mb", min=1,
+    max_tape_mb: int = typer.Option(256, "--max-tape-mb", min=1, max=2**40, help=TAPE_HELP),
+    max_mb: int = typer.Option(1024, "--max-mb", min=1, max=2**40,
                                help="refuse requests whose inputs and results would take more memory (MiB)"),
-    max_steps: int = typer.Option(2**40, "--max-steps", min=1,
+    max_steps: int = typer.Option(2**40, "--max-steps", min=1, max=2**126,
                                   help="refuse requests of more inputs x budget steps (the worst case)"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
 ) -> None:
@@ -66,7 +69,8 @@ def stats(
         return progress(items, description="lengths")
 
     report = step_statistics(tm, ns, budget, sample=sample, seed=seed, progress=track, family=inputs,
-                             max_bytes=max_mb << 20, max_steps=max_steps)
+                             max_bytes=max_mb << 20, max_steps=max_steps,
+                             max_tape_bytes=max_tape_mb << 20)
     report["seconds"] = round(time.perf_counter() - start, 3)
     if as_json:
         print_json(report)

@@ -2,9 +2,10 @@
 
 Tables are flat: entry i = state * R + read, where R = m**k. A run stops when a transition's
 next state is negative (a stop code) or when `budget` steps have been taken. Tapes start with
-room around the input and double when a head walks off either end, so a run is limited only
-by its budget. Every kernel takes `cancel`, a one-element uint8 array it reads between slices
-of SLICE steps, so that a run started by `interruptible.call` stops soon after Ctrl-C.
+room around the input and double when a head walks off either end, up to `max_cells` cells a
+tape (a run whose tape would outgrow that stops with TAPE_FULL). Every kernel takes `cancel`,
+a one-element uint8 array it reads between slices of SLICE steps, so that a run started by
+`_interrupt.call` stops soon after Ctrl-C.
 """
 
 import numpy as np
@@ -13,6 +14,7 @@ from numba import njit, prange
 from speedprior._numba import JIT, PARALLEL_JIT
 
 UNDEFINED = -4
+TAPE_FULL = -5  # stop code: the tape would have grown past max_cells
 SLICE = 1 << 20  # steps between two looks at the cancel flag (about a millisecond of work)
 
 
@@ -36,7 +38,7 @@ def _grow_ktape(tapes):
 
 
 @njit(**JIT)
-def run_word_1tape(next_state, write, move, m, undefined_code, word, budget, cancel):
+def run_word_1tape(next_state, write, move, m, undefined_code, word, budget, max_cells, cancel):
     """Run a 1-tape machine on `word`; return (steps, stop, tape, head).
 
     stop is the stop code (<0) or the state the budget ran out in (>=0). The loop does the
@@ -66,6 +68,10 @@ def run_word_1tape(next_state, write, move, m, undefined_code, word, budget, can
             tape[head] = write[i]
             head += move[i]
             if head < 0 or head >= size:
+                if 2 * size > max_cells:
+                    state = TAPE_FULL
+                    stopped = True
+                    break
                 tape, shift = _grow_1tape(tape)
                 head += shift
                 size = tape.shape[0]
@@ -77,7 +83,7 @@ def run_word_1tape(next_state, write, move, m, undefined_code, word, budget, can
 
 
 @njit(**JIT)
-def run_word_ktape(next_state, write, move, m, k, undefined_code, word, budget, cancel):
+def run_word_ktape(next_state, write, move, m, k, undefined_code, word, budget, max_cells, cancel):
     """Run a k-tape machine on `word` (on tape 0); return (steps, stop, tapes, lo, hi, heads)."""
     n = word.shape[0]
     size = 2 * n + 64
@@ -110,6 +116,10 @@ def run_word_ktape(next_state, write, move, m, k, undefined_code, word, budget, 
                     grow = True
             state = nxt
             if grow:
+                if 2 * tapes.shape[1] > max_cells:
+                    state = TAPE_FULL
+                    stopped = True
+                    break
                 tapes, shift = _grow_ktape(tapes)
                 heads += shift
                 lo += shift
@@ -126,7 +136,8 @@ def run_word_ktape(next_state, write, move, m, k, undefined_code, word, budget, 
 
 
 @njit(**PARALLEL_JIT)
-def run_batch(next_state, write, move, m, k, undefined_code, words, offsets, budget, steps, stops, ones, cancel):
+def run_batch(next_state, write, move, m, k, undefined_code, words, offsets, budget, max_cells, steps, stops, ones,
+              cancel):
     """Run every word (words[offsets[j]:offsets[j+1]]) in parallel, filling steps/stops/ones.
 
     After a cancel (cancel[0] != 0) the words not yet finished are left unfilled.
@@ -138,16 +149,17 @@ def run_batch(next_state, write, move, m, k, undefined_code, words, offsets, bud
             continue
         word = words[offsets[j] : offsets[j + 1]]
         if k == 1:
-            s, stop, tape, _ = run_word_1tape(next_state, write1, move1, m, undefined_code, word, budget, cancel)
+            s, stop, tape, _ = run_word_1tape(next_state, write1, move1, m, undefined_code, word, budget, max_cells,
+                                              cancel)
             count = 0
-            for c in range(tape.shape[0]):
+            for c in range(tape.shape[0] if stop != TAPE_FULL else 0):
                 if tape[c] != 0:
                     count += 1
         else:
             s, stop, tapes, lo, hi, _ = run_word_ktape(next_state, write, move, m, k, undefined_code, word, budget,
-                                                       cancel)
+                                                       max_cells, cancel)
             count = 0
-            for c in range(lo, hi + 1):
+            for c in range(lo, hi + 1 if stop != TAPE_FULL else lo):
                 if tapes[0, c] != 0:
                     count += 1
         steps[j] = s

@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
 from speedprior.errors import BudgetError
@@ -36,6 +37,7 @@ MAX_INPUT_BYTES = 1 << 30  # estimated memory of the inputs and their results: 1
 BYTES_PER_INPUT = 96  # per-input results and bookkeeping, measured on `tm stats` (about 75)
 MAX_WORST_CASE_STEPS = 1 << 40  # inputs x budget, the steps taken should no input halt (~1.1e12)
 MAX_LENGTHS = 10_000  # input lengths in one request
+MAX_TAPE_BYTES = 256 << 20  # tape memory of one run, or of all a batch's threads together: 256 MiB
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,18 @@ def _check_budget(budget: int) -> int:
     return budget
 
 
+def _tape_cells(max_tape_bytes: int, tapes: int) -> int:
+    if isinstance(max_tape_bytes, bool) or not 1 <= int(max_tape_bytes) <= 2**62:
+        raise BudgetError(f"the tape limit must lie in 1..2^62 bytes, got {max_tape_bytes}")
+    return max(int(max_tape_bytes) // tapes, 1)
+
+
+def _tape_full(max_tape_bytes: int, steps: int, threads: int = 1) -> BudgetError:
+    shared = f", shared by {threads} threads" if threads > 1 else ""
+    return BudgetError(f"the tape outgrew the limit of {max_tape_bytes / (1 << 20):,.0f} MiB{shared} after "
+                       f"{steps:,} steps; lower the budget or raise the limit (--max-tape-mb, max_tape_bytes=)")
+
+
 def _flat_tables(machine: TuringMachine):
     return (machine.next_state.reshape(-1), machine.write.reshape(-1, machine.n_tapes),
             machine.move.reshape(-1, machine.n_tapes).astype(np.int64))
@@ -89,9 +103,14 @@ def _verdict(stop: int) -> bool | None:
     return True if stop == ACCEPT else False if stop == REJECT else None
 
 
-def run(machine: TuringMachine, input: str = "", budget: int = RUN_BUDGET) -> RunResult:
-    """Run `machine` on `input` (blank tape if empty) for at most `budget` steps."""
+def run(machine: TuringMachine, input: str = "", budget: int = RUN_BUDGET,
+        max_tape_bytes: int = MAX_TAPE_BYTES) -> RunResult:
+    """Run `machine` on `input` (blank tape if empty) for at most `budget` steps.
+
+    Raises BudgetError if the tapes would grow past `max_tape_bytes` (one byte a cell).
+    """
     budget = _check_budget(budget)
+    max_cells = _tape_cells(max_tape_bytes, machine.n_tapes)
     word = machine.encode_input(input)
     next_state, write, move = _flat_tables(machine)
     m, k = machine.n_symbols, machine.n_tapes
@@ -99,21 +118,28 @@ def run(machine: TuringMachine, input: str = "", budget: int = RUN_BUDGET) -> Ru
     if k == 1:
         write1, move1 = np.ascontiguousarray(write[:, 0]), np.ascontiguousarray(move[:, 0])
         # A zero-budget call loads the compiled kernel, so `seconds` times the run alone.
-        _kernels.run_word_1tape(next_state, write1, move1, m, machine.undefined_code, word, 0, idle)
+        _kernels.run_word_1tape(next_state, write1, move1, m, machine.undefined_code, word, 0, max_cells, idle)
         start = time.perf_counter()
         steps, stop, tape, head = _interrupt.call(
             _kernels.run_word_1tape, next_state, write1, move1, m, machine.undefined_code, word, budget,
-            work=budget)
-        marked = np.flatnonzero(tape)
-        lo = min(int(marked[0]), head) if marked.size else head
-        hi = max(int(marked[-1]), head) if marked.size else head
+            max_cells, work=budget)
+        if stop == _kernels.TAPE_FULL:
+            raise _tape_full(max_tape_bytes, int(steps))
+        marked = tape != 0  # one byte a cell: find the ends without an index array
+        if marked.any():
+            lo = min(int(marked.argmax()), head)
+            hi = max(len(tape) - 1 - int(marked[::-1].argmax()), head)
+        else:
+            lo = hi = head
         first = tape[lo : hi + 1]
     else:
-        _kernels.run_word_ktape(next_state, write, move, m, k, machine.undefined_code, word, 0, idle)
+        _kernels.run_word_ktape(next_state, write, move, m, k, machine.undefined_code, word, 0, max_cells, idle)
         start = time.perf_counter()
         steps, stop, tapes, lo, hi, heads = _interrupt.call(
             _kernels.run_word_ktape, next_state, write, move, m, k, machine.undefined_code, word, budget,
-            work=budget)
+            max_cells, work=budget)
+        if stop == _kernels.TAPE_FULL:
+            raise _tape_full(max_tape_bytes, int(steps))
         first, head = tapes[0, lo : hi + 1], heads[0]
     seconds = time.perf_counter() - start
     stop = int(stop)
@@ -121,13 +147,28 @@ def run(machine: TuringMachine, input: str = "", budget: int = RUN_BUDGET) -> Ru
     return RunResult(
         halted=stop < 0, accepted=_verdict(stop), steps=int(steps), ones=int(np.count_nonzero(first)),
         state=names.get(stop, machine.state_names[stop] if stop >= 0 else "halt"),
-        tape="".join(machine.symbols[s] for s in first), head=int(head - lo), seconds=seconds,
+        tape=_text(machine.symbols, first), head=int(head - lo), seconds=seconds,
     )
 
 
-def run_batch(machine: TuringMachine, inputs: Sequence[str] | np.ndarray, budget: int = STATS_BUDGET) -> BatchResult:
-    """Run every input (strings, or a 2-D array of input-alphabet indices) in parallel."""
+def _text(symbols: Sequence[str], cells: np.ndarray) -> str:
+    """The tape as text, vectorised (a tape may hold hundreds of millions of cells)."""
+    if all(ord(s) < 128 for s in symbols):
+        table = np.frombuffer("".join(symbols).encode("ascii"), dtype=np.uint8)
+        return table[cells].tobytes().decode("ascii")
+    table = np.array([ord(s) for s in symbols], dtype="<u4")
+    return table[cells].tobytes().decode("utf-32-le")
+
+
+def run_batch(machine: TuringMachine, inputs: Sequence[str] | np.ndarray, budget: int = STATS_BUDGET,
+              max_tape_bytes: int = MAX_TAPE_BYTES) -> BatchResult:
+    """Run every input (strings, or a 2-D array of input-alphabet indices) in parallel.
+
+    The threads' tapes together stay within `max_tape_bytes`; a run that would need more
+    raises BudgetError.
+    """
     budget = _check_budget(budget)
+    max_cells = _tape_cells(max_tape_bytes, machine.n_tapes * numba.get_num_threads())
     if isinstance(inputs, np.ndarray):
         if inputs.ndim != 2:
             raise BudgetError("an array of inputs must be 2-D: one word per row")
@@ -148,8 +189,10 @@ def run_batch(machine: TuringMachine, inputs: Sequence[str] | np.ndarray, budget
     ones = np.zeros(count, dtype=np.int64)
     next_state, write, move = _flat_tables(machine)
     _interrupt.call(_kernels.run_batch, next_state, write, move, machine.n_symbols, machine.n_tapes,
-                    machine.undefined_code, np.ascontiguousarray(words, dtype=np.uint8), offsets, budget, steps,
-                    stops, ones, work=budget * max(count, 1))
+                    machine.undefined_code, np.ascontiguousarray(words, dtype=np.uint8), offsets, budget, max_cells,
+                    steps, stops, ones, work=budget * max(count, 1))
+    if np.any(stops == _kernels.TAPE_FULL):
+        raise _tape_full(max_tape_bytes, int(steps[stops == _kernels.TAPE_FULL][0]), numba.get_num_threads())
     accepted = np.where(stops == ACCEPT, 1, np.where(stops == REJECT, 0, -1)).astype(np.int8)
     return BatchResult(steps, stops < 0, accepted, ones, lengths)
 
@@ -175,6 +218,7 @@ def steps_profile(
     family: str = "all",
     max_bytes: int = MAX_INPUT_BYTES,
     max_steps: int = MAX_WORST_CASE_STEPS,
+    max_tape_bytes: int = MAX_TAPE_BYTES,
 ) -> BatchResult:
     """Run every input of each length (or `sample` seeded random ones per length) and concatenate.
 
@@ -213,7 +257,7 @@ def steps_profile(
             words = sample_words(k, n, sample, (seed + n) % (MAX_SEED + 1))
         else:
             words = all_words(k, n)
-        results.append(run_batch(machine, words, budget))
+        results.append(run_batch(machine, words, budget, max_tape_bytes))
     if not results:
         return BatchResult(*(np.zeros(0, dtype=t) for t in (np.int64, bool, np.int8, np.int64, np.int64)))
     return BatchResult(*(np.concatenate([getattr(r, f) for r in results]) for f in

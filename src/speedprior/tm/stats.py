@@ -7,7 +7,14 @@ from collections.abc import Sequence
 from speedprior.errors import BudgetError
 from speedprior.measure.growth import fit_growth
 from speedprior.tm.machine import TuringMachine
-from speedprior.tm.run import MAX_INPUT_BYTES, MAX_LENGTHS, MAX_WORST_CASE_STEPS, STATS_BUDGET, steps_profile
+from speedprior.tm.run import (
+    MAX_INPUT_BYTES,
+    MAX_LENGTHS,
+    MAX_TAPE_BYTES,
+    MAX_WORST_CASE_STEPS,
+    STATS_BUDGET,
+    steps_profile,
+)
 
 STATISTICS = ("mean", "max", "min", "median")
 
@@ -46,10 +53,11 @@ def step_statistics(
     family: str = "all",
     max_bytes: int = MAX_INPUT_BYTES,
     max_steps: int = MAX_WORST_CASE_STEPS,
+    max_tape_bytes: int = MAX_TAPE_BYTES,
 ) -> dict:
     """Per-length rows (inputs, halted, accepted, statistics over halted inputs) and growth fits."""
     batch = steps_profile(machine, lengths, budget, sample=sample, seed=seed, progress=progress, family=family,
-                          max_bytes=max_bytes, max_steps=max_steps)
+                          max_bytes=max_bytes, max_steps=max_steps, max_tape_bytes=max_tape_bytes)
     rows = [{"n": row.pop("key"), **row} for row in batch.profile().summary(statistics)]
     fits = {}
     for stat in ("mean", "max"):
