@@ -115,6 +115,11 @@ def test_the_table_limit_is_set_by_an_environment_variable(monkeypatch):
         from_dict(two_tapes)
 
 
+def test_deeply_nested_toml_is_a_parse_error():
+    with pytest.raises(SpeedpriorError, match="nested too deeply"):
+        parse_spec("x = " + "[" * 100_000 + "]" * 100_000)
+
+
 def test_wildcard_expansion_matches_the_rule_semantics():
     machine = from_dict({"tapes": 2, "symbols": "_ab", "transitions": [
         "s ** -> s ** RL", "s a* -> t *b SS", "t ** -> accept ** SS", "s ab -> reject __ RR"]})

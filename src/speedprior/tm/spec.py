@@ -64,6 +64,8 @@ def parse_spec(text: str, source: str = "machine") -> TuringMachine:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ParseError(f"{source}: invalid TOML: {error}") from None
+    except RecursionError:
+        raise ParseError(f"{source}: invalid TOML: nested too deeply") from None
     return from_dict(data, source)
 
 
