@@ -95,11 +95,15 @@ def test_length_ranges_raise_only_budget_errors_and_stay_small(text):
     (1, "".join(chr(0x100 + i) for i in range(300)), "2 to 256 symbols"),
     (12, "_01x", "over the limit of 256 MiB"),
     (1, "_0 1", "other than space"),
+    (1, "_01", "input symbols must be distinct"),
 ])
 def test_machine_sizes_are_refused_before_allocating(tapes, symbols, message):
     rule = f"a {'*' * tapes} -> a {'*' * tapes} {'R' * tapes}"
+    data = {"tapes": tapes, "symbols": symbols, "transitions": [rule]}
+    if message.startswith("input"):
+        data["input"] = "00"
     with pytest.raises(SpeedpriorError, match=message):
-        from_dict({"tapes": tapes, "symbols": symbols, "transitions": [rule]})
+        from_dict(data)
 
 
 def test_the_table_limit_is_set_by_an_environment_variable(monkeypatch):

@@ -40,7 +40,7 @@ def test_inputs_are_counted_before_any_is_built():
     (dict(lengths=[3], sample=0), "sample must lie in 1.."),
     (dict(lengths=[3], sample=2, seed=-1), "seed must be an integer in 0..2\\^63-1"),
     (dict(lengths=[3], family="odd"), "unknown input family"),
-    (dict(lengths=range(0, 12), max_bytes=1000), "over the limit of 0 MiB"),
+    (dict(lengths=range(0, 12), max_bytes=1000), "over the limit of 1,000 bytes"),
 ])
 def test_measurements_over_a_limit_are_refused_before_running(kwargs, message):
     with pytest.raises(BudgetError, match=message):

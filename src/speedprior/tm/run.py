@@ -269,4 +269,6 @@ def _amount(n: int) -> str:
 
 
 def _mib(n: int) -> str:
+    if n < 1 << 20:
+        return f"{n:,} bytes"
     return f"{n / (1 << 20):,.0f} MiB" if n < 1 << 40 else f"{n / (1 << 40):.3g} TiB"

@@ -12,7 +12,10 @@
       "copy 1_ -> match 1_ SL",
     ]
 
-NEXT may be `accept`, `reject` or `halt`. In READ, `*` matches any symbol; in WRITE, `*`
+Limits, checked before any table is built: 1 to 16 tapes, 2 to 256 symbols (single characters
+other than space and `*`), and tables of at most MAX_TABLE_MB (256 MiB; the environment
+variable SPEEDPRIOR_MAX_TABLE_MB raises it), counted as states x symbols^tapes x (12 + 10 tapes)
+bytes. NEXT may be `accept`, `reject` or `halt`. In READ, `*` matches any symbol; in WRITE, `*`
 writes back the symbol read. A rule with fewer `*` overrides one with more, so a machine can
 say "on anything else, move right" in one line.
 """
@@ -93,6 +96,8 @@ def from_dict(data: dict, source: str = "machine") -> TuringMachine:
         raise ParseError(f"{source}: tapes must lie in 1..{MAX_TAPES}, got {k}")
     inputs = data.get("input", symbols[1:])
     inputs = tuple(inputs) if isinstance(inputs, str) else tuple(str(s) for s in inputs)
+    if len(set(inputs)) != len(inputs):
+        raise ParseError(f"{source}: input symbols must be distinct, got {''.join(inputs)[:80]!r}")
     rules = [_parse_rule(line, k, symbols, source) for line in data.get("transitions", [])]
     if not rules:
         raise ParseError(f"{source}: a machine needs at least one transition")
