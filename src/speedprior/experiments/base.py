@@ -121,7 +121,8 @@ class RunContext:
             yield from iterable
             return
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-        with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        console = Console(stderr=True)  # off a terminal rich ends a bar with a blank line: show none there
+        with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as progress:
             yield from progress.track(iterable, total=total, description=description)
 
     def log(self, **metrics) -> None:
