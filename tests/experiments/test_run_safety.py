@@ -42,7 +42,7 @@ def test_summary_json_is_never_half_written(tmp_path, monkeypatch):
         run_config(SMALL, tmp_path / "run", quiet=True)
     names = {p.name for p in (tmp_path / "run").iterdir()}
     assert "summary.json" not in names and not any(n.endswith(".partial") for n in names)
-    assert "not JSON serialisable" in (tmp_path / "run" / "FAILED").read_text()
+    assert "not JSON serializable" in (tmp_path / "run" / "FAILED").read_text()
 
 
 def test_summary_json_is_written_after_the_report(tmp_path):

@@ -53,13 +53,6 @@ def _check_max_gates(max_gates: int) -> None:
         raise BudgetError(f"--max-gates must be at least 1, got {max_gates}")
 
 
-def _escape(text: str) -> str:
-    """Text shown through rich, with its markup characters escaped ('[/bold]' in a file name)."""
-    from rich.markup import escape
-
-    return escape(text)
-
-
 @app.command("min")
 def min_command(
     truth_table: str = typer.Option(..., "--truth-table", help="Hex truth table, bit i = f(i)."),
@@ -106,7 +99,7 @@ def min_command(
         print_json(out)
         return
     print_table([{k: v for k, v in out.items() if k not in ("circuit", "circuits")}],
-                title=_escape(f"minimal {measure}: {truth_table} ({inputs} inputs, basis {basis})"))
+                title=f"minimal {measure}: {truth_table} ({inputs} inputs, basis {basis})")
     print(result.circuit, end="")
     for circuit in result.circuits if show_all else ():
         print("---")
@@ -136,7 +129,7 @@ def info_command(
     if json:
         print_json(out)
     else:
-        print_table([{k: v for k, v in out.items() if not isinstance(v, list)}], title=_escape(str(path)))
+        print_table([{k: v for k, v in out.items() if not isinstance(v, list)}], title=str(path))
         for name, depth, tt in zip(circuit.output_names, out["output_depths"],
                                    out.get("truth_tables", [None] * len(circuit.outputs)), strict=True):
             print(f"{name}: depth {depth}" + (f", truth table {tt}" if tt else ""))

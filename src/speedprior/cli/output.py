@@ -9,43 +9,19 @@ names) is passed through `escape` so that text like `[/bold]` is printed, not in
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Sequence
-from pathlib import PurePath
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from speedprior.strict_json import dumps, to_jsonable
+
 console = Console()
 err_console = Console(stderr=True)
 
 __all__ = ["console", "dumps", "err_console", "escape", "print_json", "print_table", "progress", "to_jsonable"]
-
-
-def to_jsonable(value):
-    """NumPy scalars and arrays to plain Python; NaN to None; infinities to "Infinity"/"-Infinity"."""
-    import numpy as np
-
-    if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return [to_jsonable(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return to_jsonable(value.tolist())
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, PurePath):
-        return str(value)
-    if isinstance(value, float) and not math.isfinite(value):
-        return None if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
-    return value
-
-
-def dumps(obj, **kwargs) -> str:
-    """Strict JSON text of `obj` (see the module docstring for how non-finite numbers are written)."""
-    return json.dumps(to_jsonable(obj), allow_nan=False, **kwargs)
 
 
 def print_json(obj) -> None:

@@ -11,7 +11,6 @@ is checked against the library's own registry, with the valid names in the messa
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Iterable
@@ -25,6 +24,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from speedprior.errors import SpeedpriorError
 from speedprior.experiments.registry import KINDS
+from speedprior.strict_json import dumps
 
 SEED_LIMIT = 2**63  # seeds go to numpy and torch generators, which take 63-bit non-negative ints
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"  # a run's name becomes a directory under runs/
@@ -128,7 +128,7 @@ class RunContext:
     def log(self, **metrics) -> None:
         """Append one JSON line to metrics.jsonl."""
         with open(self.out_dir / "metrics.jsonl", "a") as handle:
-            handle.write(json.dumps(metrics, default=json_default) + "\n")
+            handle.write(dumps(metrics) + "\n")
 
     def save_figure(self, figure, name: str) -> Path:
         """Save a matplotlib figure as NAME.png in the run directory and list it in the report."""
@@ -142,16 +142,3 @@ class RunContext:
     def section(self, title: str, body: str) -> None:
         """Add a markdown section to report.md."""
         self.report.append(f"## {title}\n\n{body.rstrip()}\n")
-
-
-def json_default(value):
-    """JSON for numpy scalars and arrays and paths (json.dumps's `default`)."""
-    import numpy as np
-
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, Path):
-        return str(value)
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")

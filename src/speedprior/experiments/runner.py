@@ -19,9 +19,10 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from speedprior.errors import ConfigError
-from speedprior.experiments.base import ExperimentConfig, RunContext, json_default
+from speedprior.experiments.base import ExperimentConfig, RunContext
 from speedprior.experiments.registry import load_kind
 from speedprior.files import read_text
+from speedprior.strict_json import dumps
 
 MAX_SHOWN = 80  # characters of an offending value quoted in an error message
 
@@ -90,7 +91,7 @@ def run_experiment(config: ExperimentConfig, out_dir: str | Path | None = None, 
         summary = module.run(config, ctx)
         summary = {**summary, "seconds": round(time.perf_counter() - start, 3), "run_dir": str(out)}
         _write_report(config, summary, ctx)
-        _write_atomically(out / "summary.json", json.dumps(summary, indent=2, default=json_default) + "\n")
+        _write_atomically(out / "summary.json", dumps(summary, indent=2) + "\n")
     except BaseException as error:  # also Ctrl-C: the directory must say the run did not finish
         reason = "interrupted (Ctrl-C)" if isinstance(error, KeyboardInterrupt) else f"{type(error).__name__}: {error}"
         (out / "FAILED").write_text(f"{reason}\n")
