@@ -7,6 +7,7 @@ and max-minimal solvers of the space.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Literal
 
 import numpy as np  # noqa: E402
@@ -15,6 +16,7 @@ from speedprior import plotting
 from speedprior.experiments.base import ExperimentConfig  # noqa: E402
 from speedprior.priors import MaxSpeed, get_prior  # noqa: E402
 from speedprior.search.annealing import anneal_costs, task_costs  # noqa: E402
+from speedprior.search.params import AnnealSchedule  # noqa: E402
 from speedprior.search.task import load_task  # noqa: E402
 
 
@@ -36,13 +38,16 @@ def run(config: Config, ctx) -> dict:
     """Anneal with the refinement and without; report both selections and the trajectory."""
     task = load_task(config.task)
     measure = get_prior(config.measure)
-    costs, good, name_of = task_costs(task, config.order, config.states, config.level, measure)
-    schedule = dict(c0=config.c0, grow=config.grow, shrink=config.shrink, slow=config.slow, cycles=config.cycles)
-    refined = anneal_costs(costs, good, name_of, refine=True, **schedule)
-    plain = anneal_costs(costs, good, name_of, refine=False, **schedule)
+    costs, good, name_of = task_costs(task, order=config.order, states=config.states, level=config.level,
+                                      measure=measure)
+    schedule = AnnealSchedule(c0=config.c0, grow=config.grow, shrink=config.shrink, slow=config.slow,
+                              cycles=config.cycles)
+    refined = anneal_costs(costs, good, name_of, schedule=schedule)
+    plain = anneal_costs(costs, good, name_of, schedule=replace(schedule, refine=False))
     for probe in refined.trajectory:
         ctx.log(c=probe.c, stage=probe.stage, size=probe.size, successes=probe.successes, found=probe.found)
-    max_costs, _, _ = task_costs(task, config.order, config.states, config.level, MaxSpeed())
+    max_costs, _, _ = task_costs(task, order=config.order, states=config.states, level=config.level,
+                                 measure=MaxSpeed())
     solving = np.flatnonzero(good)
     max_minimal = name_of(int(solving[np.argmin(max_costs[solving])])) if solving.size else None
     summary = {

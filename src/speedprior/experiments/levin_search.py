@@ -16,6 +16,7 @@ from speedprior.experiments.base import ExperimentConfig  # noqa: E402
 from speedprior.search.chunks import ChunkedSpace  # noqa: E402
 from speedprior.search.dovetail import dovetail  # noqa: E402
 from speedprior.search.levin import DEFAULT_MAX_PHASE, phases, task_space  # noqa: E402
+from speedprior.search.params import DovetailParams, PhaseParams  # noqa: E402
 from speedprior.search.result import SearchResult, add_forwarding, fastest_solvers  # noqa: E402
 from speedprior.search.task import load_task  # noqa: E402
 
@@ -45,11 +46,11 @@ def run(config: Config, ctx) -> dict:
     rows = []
     jobs = [(k, l) for k in config.ks for l in config.ls]
     for k, l in ctx.track(jobs, total=len(jobs), description="dovetailing"):
-        result, found = dovetail(programs, task, k, l, config.max_rounds, task.budget)
+        result, found = dovetail(programs, task, budget=task.budget, params=DovetailParams(k, l, config.max_rounds))
         add_forwarding(result, found, programs, task, fastest)
         rows.append(_row(result))
         ctx.log(**rows[-1])
-    result, found = phases(programs, task, task.budget, config.max_phase)
+    result, found = phases(programs, task, budget=task.budget, params=PhaseParams(config.max_phase))
     add_forwarding(result, found, programs, task, fastest)
     rows.append(_row(result))
     ctx.log(**rows[-1])

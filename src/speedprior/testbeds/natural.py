@@ -18,7 +18,7 @@ from functools import cached_property
 import numpy as np
 
 from speedprior.errors import BudgetError, ConfigError
-from speedprior.testbeds.programs import TMProgram
+from speedprior.programs import TMProgram
 from speedprior.testbeds.selection import Pool
 from speedprior.tm.machine import TuringMachine
 from speedprior.tm.run import run_batch
