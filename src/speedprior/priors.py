@@ -431,7 +431,8 @@ def get_prior(spec: str | Prior) -> Prior:
         part = part.strip()
         weight, star, name = part.partition("*") if "*" in part else ("1", "", part)
         weight, name = weight.strip(), name.strip()
-        if not part or not name or (star and not _WEIGHT.match(weight)) or "*" in name:
+        if not part or not name or (star and not _WEIGHT.match(weight)) or "*" in name or not math.isfinite(
+                float(weight) if _WEIGHT.match(weight) else 0.0):
             raise ConfigError(f"bad prior mixture {str(spec)!r}: each term is NAME or W*NAME with a finite "
                               f"non-negative number W; known names: {_known()}")
         terms.append((float(weight), _single(name, spec)))

@@ -159,8 +159,15 @@ PROGRAM_KINDS: dict[str, Callable[[], Program]] = {
     "table": _example_table,
     "circuit": _example_circuit,
 }
+# Inputs each kind's example accepts, for the contract checks.
+EXAMPLE_INPUTS: dict[str, list[str]] = {
+    "tm": ["", "0", "1", "0110"],
+    "table": ["", "1", "0110", "111"],
+    "circuit": ["00", "01", "10", "11"],
+}
 
 
-def register_program_kind(name: str, example: Callable[[], Program]) -> None:
-    """Add a program kind (a factory of a small example) to `PROGRAM_KINDS`, for the contract checks."""
+def register_program_kind(name: str, example: Callable[[], Program], inputs: Sequence[str]) -> None:
+    """Add a program kind (a factory of a small example, and inputs it accepts) for the contract checks."""
     PROGRAM_KINDS[name] = example
+    EXAMPLE_INPUTS[name] = list(inputs)

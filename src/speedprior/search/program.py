@@ -109,4 +109,4 @@ def _example() -> Program:
     return Program(machine, description_bits(machine), 0)
 
 
-register_program_kind("search", _example)
+register_program_kind("search", _example, ["", "1", "11", "111"])
