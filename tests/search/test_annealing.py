@@ -107,6 +107,6 @@ def test_other_measures_score_the_space_too():
     assert result.params["measure"] == "q0.5"
 
 
-def test_a_space_over_the_program_limit_is_refused_before_scoring():
+def test_a_space_over_the_program_limit_is_refused_before_grading():
     with pytest.raises(BudgetError, match="--max-programs"):
         task_costs(load_task("unary-one"), max_programs=100)

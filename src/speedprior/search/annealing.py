@@ -23,7 +23,7 @@ from speedprior.measure.profile import CostProfile
 from speedprior.priors import AverageSpeed, Candidate, CandidateBatch, Prior
 from speedprior.search.chunks import grade_chunk, program_chunks
 from speedprior.search.evaluate import example_budget
-from speedprior.search.levin import task_space
+from speedprior.search.levin import task_space, walk_within
 from speedprior.search.params import AnnealSchedule
 from speedprior.search.task import Task
 
@@ -159,17 +159,14 @@ def task_costs(task: Task, *, budget: int | None = None, order: str = "tnf", sta
     measure = measure or AverageSpeed()
     budget = example_budget(task, budget)
     weights = task.weights
-    chunks, costs, good, total = [], [], [], 0
-    for chunk in program_chunks(task_space(task, order, states)):
-        total += len(chunk)
-        if total > max_programs:
-            raise BudgetError(f"the space of {task.name!r} holds more than {max_programs:,} programs (the limit); "
-                              f"use fewer states or raise the limit (--max-programs)")
+    chunks = walk_within(task_space(task, order, states), max_programs, f"annealing over the space of {task.name!r}",
+                         "use fewer states or raise the limit (--max-programs)").parts
+    costs, good = [], []
+    for chunk in chunks:
         steps, halted, correct = grade_chunk(chunk, task, budget)
         batch = CandidateBatch(("",) * len(chunk), steps, halted, weights, chunk.bits)
         costs.append(measure.score_batch(batch))
         good.append(correct @ weights >= level)
-        chunks.append(chunk)
     bounds = np.cumsum([0] + [len(c) for c in chunks])
 
     def name_of(i: int) -> str:

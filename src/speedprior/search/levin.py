@@ -11,13 +11,12 @@ exactly (every run of every phase counts, since each phase starts its programs a
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable
 
 import numpy as np
 
 from speedprior.errors import BudgetError, UnknownNameError
-from speedprior.search.chunks import ProgramChunk, concat, program_chunks, verdict_chunk
+from speedprior.search.chunks import ChunkedSpace, concat, program_chunks, verdict_chunk
 from speedprior.search.dovetail import CHUNK, dovetail
 from speedprior.search.evaluate import Examples, as_examples, example_budget
 from speedprior.search.params import DovetailParams, PhaseParams
@@ -98,29 +97,18 @@ def phases(space: Iterable[Program], examples: Examples, *, budget: int | None =
     return result, found if winner is not None else None
 
 
-@dataclass(frozen=True)
-class LimitedSpace:
-    """Another space's chunks, refusing (BudgetError) to go past `limit` programs."""
-
-    base: Iterable[Program]
-    limit: int
-
-    def chunks(self, size: int = CHUNK) -> Iterator[ProgramChunk]:
-        """The base's chunks while the count stays within the limit."""
-        if self.limit < 1:
-            raise BudgetError(f"the forwarding limit must be at least 1, got {self.limit}")
-        seen = 0
-        for chunk in program_chunks(self.base, size):
-            seen += len(chunk)
-            if seen > self.limit:
-                raise BudgetError(f"the forwarding scan would grade more than {self.limit:,} programs; pass "
-                                  f"--no-forwarding (forwarding=False) or raise --forwarding-limit")
-            yield chunk
-
-    def __iter__(self) -> Iterator[Program]:
-        for chunk in self.chunks():
-            for i in range(len(chunk)):
-                yield chunk.program(i)
+def walk_within(space: Iterable[Program], limit: int, what: str, how: str) -> ChunkedSpace:
+    """Walk `space` once into memory, refusing (BudgetError) before grading anything if it holds more
+    than `limit` programs; `what` names the work, `how` how to raise the limit."""
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise BudgetError(f"the program limit must be a positive integer, got {limit!r}")
+    parts, seen = [], 0
+    for chunk in program_chunks(space, CHUNK):
+        seen += len(chunk)
+        if seen > limit:
+            raise BudgetError(f"{what} would grade more than {limit:,} programs; {how}")
+        parts.append(chunk)
+    return ChunkedSpace(tuple(parts))
 
 
 def task_space(task: Task, order: str = "tnf", states: int | None = None) -> Iterable[Program]:
@@ -146,7 +134,11 @@ def levin_search(task: Task, *, budget: int | None = None, params: DovetailParam
     start = time.perf_counter()
     budget = example_budget(task, budget)
     space = task_space(task, order, states)
-    fastest = fastest_solvers(LimitedSpace(space, forwarding_limit), task, budget) if forwarding else None
+    fastest = None
+    if forwarding:  # the scan grades the whole space: walk it once (counted first), search the same chunks
+        space = walk_within(space, forwarding_limit, "the forwarding scan",
+                            "pass --no-forwarding (forwarding=False) or raise --forwarding-limit")
+        fastest = fastest_solvers(space, task, budget)
     search = dovetail if isinstance(params, DovetailParams) else phases
     result, found = search(space, task, budget=budget, params=params)
     result.params.update({"task": task.name, "order": order, "states": states or task.states,
