@@ -15,7 +15,8 @@ from speedprior import plotting
 from speedprior.experiments.base import ExperimentConfig, Positive, TaskSpec
 from speedprior.search.chunks import ChunkedSpace
 from speedprior.search.dovetail import dovetail
-from speedprior.search.levin import DEFAULT_MAX_PHASE, ORDERS, phases, task_space
+from speedprior.search.levin import ORDERS, phases, task_space
+from speedprior.search.params import DovetailParams, PhaseParams
 from speedprior.search.result import SearchResult, add_forwarding, fastest_solvers
 from speedprior.search.task import load_task
 
@@ -31,8 +32,8 @@ class Config(ExperimentConfig):
     states: int | None = Field(None, ge=1, le=MAX_STATES)  # default: the task's
     ks: list[Positive] = Field(default=[1, 4, 16], min_length=1)
     ls: list[Positive] = Field(default=[1, 8, 64, 512, 100_000], min_length=1)
-    max_rounds: Positive = 1_000_000
-    max_phase: int = Field(DEFAULT_MAX_PHASE, ge=1, le=62)  # phase i gives 2^i steps: stays within int64
+    max_rounds: Positive = DovetailParams.max_rounds
+    max_phase: int = Field(PhaseParams.max_phase, ge=1, le=62)  # phase i gives 2^i steps: stays within int64
 
 
 def _row(result: SearchResult) -> dict:
@@ -49,11 +50,11 @@ def run(config: Config, ctx) -> dict:
     rows = []
     jobs = [(k, l) for k in config.ks for l in config.ls]
     for k, l in ctx.track(jobs, total=len(jobs), description="dovetailing"):
-        result, found = dovetail(programs, task, k, l, config.max_rounds, task.budget)
+        result, found = dovetail(programs, task, budget=task.budget, params=DovetailParams(k, l, config.max_rounds))
         add_forwarding(result, found, programs, task, fastest)
         rows.append(_row(result))
         ctx.log(**rows[-1])
-    result, found = phases(programs, task, task.budget, config.max_phase)
+    result, found = phases(programs, task, budget=task.budget, params=PhaseParams(config.max_phase))
     add_forwarding(result, found, programs, task, fastest)
     rows.append(_row(result))
     ctx.log(**rows[-1])
