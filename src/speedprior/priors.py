@@ -415,7 +415,8 @@ def _single(text: str, spec) -> Prior:
         return PRIORS[text]()
     if _QUANTILE.match(text) and 0.0 <= float(text[1:]) <= 1.0:
         return QuantileSpeed(float(text[1:]))
-    raise UnknownNameError(f"unknown prior {text!r} in {str(spec)!r}; known: {_known()}")
+    where = "" if text == str(spec).strip().lower() else f" in {str(spec)!r}"
+    raise UnknownNameError(f"unknown prior {text!r}{where}; known: {_known()}")
 
 
 def get_prior(spec: str | Prior) -> Prior:

@@ -95,11 +95,15 @@ def _wait_for_kernel_thread(process, timeout=60.0):
 @pytest.mark.parametrize("argv", [
     ["tm", "run", "--machine", "bb5", "--budget", "1000000000000000"],  # bb5 halts at 47M steps
     ["tm", "run", "--machine", "1RB1RB_1LA1LA", "--budget", "1000000000000000"],  # never halts
-    ["tm", "run", "-m", "sipser-0n1n-2tape", "--budget", "1000000000000000", "-i", "0"],
+    ["tm", "run", "-m", "{loop2}", "--budget", "1000000000000000", "-i", "0"],  # a 2-tape machine that never halts
     ["tm", "stats", "-m", "1RB1RB_1LA1LA", "--lengths", "0:3", "--budget", "1000000000000",
      "--max-steps", "100000000000000"],
 ])
-def test_ctrl_c_stops_a_running_kernel_with_exit_130(argv):
+def test_ctrl_c_stops_a_running_kernel_with_exit_130(argv, tmp_path):
+    loop2 = tmp_path / "loop2.toml"
+    loop2.write_text('name = "loop2"\ntapes = 2\nsymbols = "_01"\ninput = "01"\nstart = "a"\n'
+                     'transitions = ["a 0_ -> a 0_ SS", "a 1_ -> a 1_ SS", "a __ -> a __ SS"]\n')
+    argv = [str(loop2) if a == "{loop2}" else a for a in argv]
     env = {**os.environ, "NO_COLOR": "1"}
     process = subprocess.Popen([sys.executable, "-m", "speedprior", *argv], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True, env=env)

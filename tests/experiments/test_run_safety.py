@@ -157,4 +157,6 @@ def _toml(value) -> str:
         return "true" if value else "false"
     if isinstance(value, float):
         return "inf" if value == float("inf") else "-inf" if value == float("-inf") else repr(value)
-    return json.dumps(value, ensure_ascii=False)  # \uD800-style surrogate pairs are not TOML
+    if isinstance(value, str):  # a TOML basic string: control characters and DEL escaped, the rest literal
+        return '"' + "".join(f"\\u{ord(c):04x}" if c < " " or c in '"\\\x7f' else c for c in value) + '"'
+    return json.dumps(value)

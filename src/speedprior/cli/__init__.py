@@ -11,60 +11,53 @@ Exit codes (each failure is one line on stderr):
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
-import traceback
-
-import typer
-from typer._click.exceptions import NoArgsIsHelpError
-
-from speedprior.cli import circuit as _circuit
-from speedprior.cli import experiments as _experiments
-from speedprior.cli import search as _search
-from speedprior.cli import tm as _tm
-from speedprior.errors import SpeedpriorError
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
-
-app = typer.Typer(
-    name="speedprior",
-    help="A laboratory for speed priors: measure, search and train under compute penalties.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
-app.add_typer(_tm.app, name="tm")
-app.add_typer(_circuit.app, name="circuit")
-app.add_typer(_search.app, name="search")
-_experiments.register(app)
-
-_debug = False  # set by the global --debug option: show tracebacks of internal errors
-
-
-@app.callback()
-def _options(
-    debug: bool = typer.Option(False, "--debug", help="on an internal error, print the full traceback"),
-) -> None:
-    """A laboratory for speed priors: measure, search and train under compute penalties."""
-    global _debug
-    _debug = debug
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app and exit with 0, 1 (internal error), 2 (bad input) or 130 (interrupt)."""
-    global _debug
-    _debug = False
+    try:
+        code = _run(argv)  # imports inside, so a Ctrl-C while they load is an interrupt too
+    except KeyboardInterrupt:
+        code = EXIT_INTERRUPTED
+    code = code if isinstance(code, int) and not isinstance(code, bool) else EXIT_OK
+    if code == EXIT_INTERRUPTED:
+        _say("interrupted")
+    if argv is None:  # a real command line, not a call from Python
+        # Exit now with this code: a Ctrl-C landing while the interpreter shuts down (in a library's
+        # finalizer, say) would otherwise turn a finished command into a traceback or exit by signal.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
+
+
+def _run(argv: list[str] | None) -> int | None:
+    import traceback
+
+    import typer
+    from typer._click.exceptions import NoArgsIsHelpError
+
+    from speedprior.cli import app as _app
+    from speedprior.errors import SpeedpriorError
+
+    _app.debug = False
     try:
         # In non-standalone mode typer *returns* the code of a typer.Exit instead of exiting, and
         # turns KeyboardInterrupt into Exit(130): the returned code is the command's exit status.
-        code = app(args=argv, prog_name="speedprior", standalone_mode=False)
+        return _app.app(args=argv, prog_name="speedprior", standalone_mode=False)
     except typer.Exit as stop:
-        code = stop.exit_code
+        return stop.exit_code
     except (typer.Abort, KeyboardInterrupt):
-        code = EXIT_INTERRUPTED
+        return EXIT_INTERRUPTED
     except NoArgsIsHelpError as error:
         error.show()  # bare `speedprior` or `speedprior tm`: show help, not an error
-        sys.exit(EXIT_OK)
+        return EXIT_OK
     except typer.TyperException as error:  # usage errors: bad option, missing argument, ...
         _fail(error.format_message())
     except SpeedpriorError as error:
@@ -72,15 +65,12 @@ def main(argv: list[str] | None = None) -> None:
     except OSError as error:
         _fail(f"{getattr(error, 'filename', '') or ''} {error.strerror or error}".strip())
     except Exception as error:  # a bug: one line, and the traceback only when asked for
-        if _debug:
+        if _app.debug:
             traceback.print_exc()
         _say(f"internal error: {type(error).__name__}: {error}"
-             + ("" if _debug else " (run with --debug for the traceback)"))
+             + ("" if _app.debug else " (run with --debug for the traceback)"))
         sys.exit(EXIT_INTERNAL)
-    code = code if isinstance(code, int) and not isinstance(code, bool) else EXIT_OK
-    if code == EXIT_INTERRUPTED:
-        _say("interrupted")
-    sys.exit(code)
+    return EXIT_OK
 
 
 def _say(message: str) -> None:
