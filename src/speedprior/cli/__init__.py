@@ -14,6 +14,7 @@ from typer._click.exceptions import NoArgsIsHelpError
 from speedprior.cli import circuit as _circuit
 from speedprior.cli import experiments as _experiments
 from speedprior.cli import search as _search
+from speedprior.cli import sweep as _sweep
 from speedprior.cli import tm as _tm
 from speedprior.errors import SpeedpriorError
 
@@ -29,6 +30,7 @@ app.add_typer(_tm.app, name="tm")
 app.add_typer(_circuit.app, name="circuit")
 app.add_typer(_search.app, name="search")
 _experiments.register(app)
+_sweep.register(app)  # `sweep` and the `runs` sub-app (speedprior.cli.sweep)
 
 
 def main(argv: list[str] | None = None) -> None:
