@@ -50,11 +50,13 @@ def events(root: Path) -> list[dict]:
     return read_journal(root)
 
 
-def synthetic_sweep(root: Path, widths=(1, 2, 4, 8), rates=(0.1, 0.3), seeds=range(3), fail: int = 0) -> Path:
+def synthetic_sweep(root: Path, widths=(1, 2, 4, 8), rates=(0.1, 0.3), seeds=range(3), fail: int = 0,
+                    extra_metrics: int = 0) -> Path:
     """A sweep directory as the driver writes it, without running anything (for index and report tests).
 
     Trials of kind tm-compare over `width` × `rate` × seeds; summary numbers are a known function of
-    the parameters and seed (score = width * rate + seed / 100), and the last `fail` trials failed.
+    the parameters and seed (score = width * rate + seed / 100), plus `extra_metrics` more numbers
+    (extra.m<k>), and the last `fail` trials failed.
     """
     root.mkdir(parents=True)
     config = {"name": root.name, "base": {"kind": "tm-compare", "machines": ["bb2"]},
@@ -81,6 +83,8 @@ def synthetic_sweep(root: Path, widths=(1, 2, 4, 8), rates=(0.1, 0.3), seeds=ran
         p, seed = trial["params"], trial["seed"]
         summary = {"score": p["width"] * p["rate"] + seed / 100, "nested": {"steps": p["width"] * 10, "ok": True},
                    "label": "text is not a metric", "seconds": 0.5 + seed, "run_dir": f"trials/{trial['id']}"}
+        if extra_metrics:
+            summary["extra"] = {f"m{k}": (k + 1) * p["rate"] - seed * k / 50 for k in range(extra_metrics)}
         (folder / "config.json").write_text(json.dumps(trial["config"]))
         (folder / "summary.json").write_text(json.dumps(summary))
         (folder / "metrics.jsonl").write_text(json.dumps({"step": 1, "loss": 1.0}) + "\n")
