@@ -43,8 +43,7 @@ def run_sweep(source: str | Path | dict, out: str | Path | None = None, *, worke
     """Run (or with `resume`, continue) a sweep; return {"trials", "completed", "failed", "index", "report"}."""
     sweep = load_sweep(source)
     trials = expand(sweep)  # every trial validated before anything is written
-    workers = (os.cpu_count() or 1) if workers is None else workers
-    if not 1 <= workers <= MAX_WORKERS:
+    if workers is not None and not 1 <= workers <= MAX_WORKERS:
         raise ConfigError(f"--workers must be 1 to {MAX_WORKERS} (got {workers})")
     if backend not in ("local", "ray"):
         raise ConfigError(f"unknown backend {backend!r}; known: local, ray")
@@ -54,24 +53,27 @@ def run_sweep(source: str | Path | dict, out: str | Path | None = None, *, worke
     record = json.loads(json.dumps({"config": sweep.model_dump(), "trials": [t.to_json() for t in trials]}))
     _check_directory(root, record, resume)
     runner = _backend(backend, workers, address)  # a missing extra fails before the directory is made
-    root.mkdir(parents=True, exist_ok=True)
-    with open(root / LOCK_FILE, "a") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise ConfigError(f"sweep directory {root} is being run by another process") from None
-        if not (root / SWEEP_FILE).is_file():
-            write_text_atomic(root / SWEEP_FILE, json.dumps(record, indent=1) + "\n")
-        journal = Journal(root)
-        try:
-            journal.append("sweep-start", pid=os.getpid(), backend=backend, workers=workers, resume=resume)
-            failed = _run_trials(root, trials, sweep, runner, journal, quiet)
-            completed = sum(is_complete(root, t.id) for t in trials)
-            index, report = _finish(root)
-            journal.append("sweep-end", completed=completed, failed=len(failed))
-        finally:
-            runner.close()
-            journal.close()
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        with open(root / LOCK_FILE, "a") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise ConfigError(f"sweep directory {root} is being run by another process") from None
+            if not (root / SWEEP_FILE).is_file():
+                write_text_atomic(root / SWEEP_FILE, json.dumps(record, indent=1) + "\n")
+            journal = Journal(root)
+            try:
+                journal.append("sweep-start", pid=os.getpid(), backend=backend, workers=runner.workers,
+                               resume=resume)
+                failed = _run_trials(root, trials, sweep, runner, journal, quiet)
+                completed = sum(is_complete(root, t.id) for t in trials)
+                index, report = _finish(root)
+                journal.append("sweep-end", completed=completed, failed=len(failed))
+            finally:
+                journal.close()
+    finally:
+        runner.close()
     return {"trials": len(trials), "completed": completed, "failed": len(failed),
             "index": str(index), "report": str(report)}
 
@@ -101,14 +103,14 @@ def _check_directory(root: Path, record: dict, resume: bool) -> None:
                           "or choose another --out")
 
 
-def _backend(name: str, workers: int, address: str | None):
+def _backend(name: str, workers: int | None, address: str | None):
     if name == "ray":
         from speedprior.sweeps.ray_backend import RayBackend
 
         return RayBackend(workers, address)
     from speedprior.sweeps.local import LocalBackend
 
-    return LocalBackend(workers)
+    return LocalBackend(workers or os.cpu_count() or 1)
 
 
 def _run_trials(root: Path, trials: list[Trial], sweep: SweepConfig, runner, journal: Journal, quiet: bool) -> set:
