@@ -9,7 +9,7 @@ from speedprior.results.scan import TIMING_KEYS
 
 TINY_SWEEP = """
 name = "tiny"
-seeds = [0, 1]
+seeds = [0, 1, 2]
 retries = 1
 
 [base]
@@ -22,8 +22,11 @@ inputs = [
 
 [grid]
 budget = [60, 100000]
-machines = [["sipser-0n1n-zigzag"], ["sipser-0n1n-2tape"]]
-"""  # 2 budgets x 2 machine lists x 2 seeds = 8 trials; the seed changes the sampled inputs,
+
+[metrics]
+sorted_not_halted = "machines.sipser-0n1n-zigzag.sorted.not_halted"
+sampled_mean_steps = "machines.sipser-0n1n-zigzag.sampled.largest_n.mean"
+"""  # 2 budgets x 3 seeds = 6 trials; the seed changes the sampled inputs,
 # the budget how many sorted inputs the quadratic machine finishes
 
 

@@ -26,9 +26,10 @@ def test_grid_times_points_times_seeds():
 def test_seeds_only_and_nested_parameters():
     trials = expand(load_sweep({"base": BASE, "seeds": [5, 7]}))
     assert [(t.params, t.seed) for t in trials] == [({}, 5), ({}, 7)]
-    base = {"kind": "early-exit", "num_samples": 300}
-    with pytest.raises(ConfigError, match="model"):  # dotted names reach nested tables (and are validated)
-        expand(load_sweep({"base": base, "grid": {"model.width": [1, 2]}}))
+    with pytest.raises(ConfigError, match="config key 'extra'"):  # a dotted name makes a nested table, validated
+        expand(load_sweep({"base": BASE, "grid": {"extra.width": [1, 2]}}))
+    with pytest.raises(ConfigError, match="'budget' is not a table"):
+        expand(load_sweep({"base": {**BASE, "budget": 5}, "grid": {"budget.x": [1]}}))
 
 
 @pytest.mark.parametrize("raw, error, message", [

@@ -30,10 +30,10 @@ def one_worker(tmp_path_factory):
 def test_a_sweep_writes_one_complete_run_directory_per_trial(one_worker):
     root, result = one_worker
     assert set(result) == KEYS
-    assert (result["trials"], result["completed"], result["failed"]) == (8, 8, 0)
+    assert (result["trials"], result["completed"], result["failed"]) == (6, 6, 0)
     assert result["index"] == str(root / "index.duckdb") and result["report"] == str(root / "report.html")
     trials = sorted(p.name for p in (root / "trials").iterdir() if not p.name.startswith("."))
-    assert len(trials) == 8
+    assert len(trials) == 6
     for trial in trials:
         files = {p.name for p in (root / "trials" / trial).iterdir()}
         assert {"config.json", "summary.json", "metrics.jsonl", "report.md", "report.html", "trial.json"} <= files
@@ -46,19 +46,12 @@ def test_a_sweep_writes_one_complete_run_directory_per_trial(one_worker):
     by_budget, by_seed = {}, {}
     for trial in stored["trials"]:
         summary = json.loads((root / "trials" / trial["id"] / "summary.json").read_text())
-        machine = trial["params"]["machines"][0]
+        machine = "sipser-0n1n-zigzag"
         by_budget[(trial["params"]["budget"], machine)] = summary["machines"][machine]["sorted"]["not_halted"]
         by_seed.setdefault(trial["seed"], []).append(summary["machines"][machine]["sampled"])
     assert by_budget[(100000, "sipser-0n1n-zigzag")] == 0 and by_budget[(60, "sipser-0n1n-zigzag")] > 0
     assert by_seed[0] != by_seed[1]  # the seed reaches the experiment
-    assert [e["event"] for e in events(root)].count("completed") == 8
-
-
-def test_two_workers_give_the_same_summaries_as_one(one_worker, tmp_path):
-    reference, _ = one_worker
-    result = run_sweep(write_sweep(tmp_path), tmp_path / "sweep", workers=2, quiet=True)
-    assert result["completed"] == 8
-    assert summaries(tmp_path / "sweep") == summaries(reference)
+    assert [e["event"] for e in events(root)].count("completed") == 6
 
 
 def test_a_raising_trial_is_recorded_retried_then_resumed_after_a_move(one_worker, tmp_path, cli):
@@ -74,7 +67,7 @@ def test_a_raising_trial_is_recorded_retried_then_resumed_after_a_move(one_worke
     code, out, err = cli("sweep", str(config), "--out", str(root), "--resume", "--workers", "2", "--json")
     result = json.loads(out)
     assert code == 1 and set(result) == KEYS
-    assert (result["trials"], result["completed"], result["failed"]) == (8, 7, 1)
+    assert (result["trials"], result["completed"], result["failed"]) == (6, 5, 1)
     assert [e["trial"] for e in events(root)[before:] if e["event"] == "start"] == [first, first]
     failure = json.loads((root / "failures" / f"{first}.json").read_text())
     assert [a["attempt"] for a in failure["attempts"]] == [1, 2]  # the first try and one retry (retries = 1)
@@ -89,7 +82,7 @@ def test_a_raising_trial_is_recorded_retried_then_resumed_after_a_move(one_worke
     (moved / "trials" / ".staging" / first).unlink()
     before = len(events(moved))
     code, out, _ = cli("sweep", str(config), "--out", str(moved), "--resume", "--json")
-    assert code == 0 and json.loads(out) == {"trials": 8, "completed": 8, "failed": 0,
+    assert code == 0 and json.loads(out) == {"trials": 6, "completed": 6, "failed": 0,
                                              "index": str(moved / "index.duckdb"),
                                              "report": str(moved / "report.html")}
     started = [e["trial"] for e in events(moved)[before:] if e["event"] == "start"]
@@ -103,7 +96,7 @@ def test_a_copied_sweep_resumes_without_rerunning_anything(one_worker, tmp_path)
     shutil.copytree(reference, copy)
     before = len(events(copy))
     result = run_sweep(write_sweep(tmp_path), copy, workers=2, resume=True, quiet=True)
-    assert result["completed"] == 8
+    assert result["completed"] == 6
     assert not [e for e in events(copy)[before:] if e["event"] == "start"]
     assert summaries(copy) == summaries(reference)
 
@@ -114,7 +107,7 @@ def test_an_existing_sweep_needs_resume_and_the_same_config(one_worker, tmp_path
     shutil.copytree(reference, copy)
     with pytest.raises(ConfigError, match="exists; pass --resume"):
         run_sweep(write_sweep(tmp_path), copy, quiet=True)
-    changed = write_sweep(tmp_path, TINY_SWEEP.replace("seeds = [0, 1]", "seeds = [0, 1, 2]"), "changed.toml")
+    changed = write_sweep(tmp_path, TINY_SWEEP.replace("seeds = [0, 1, 2]", "seeds = [0, 1]"), "changed.toml")
     with pytest.raises(ConfigError, match="different sweep config .*seeds"):
         run_sweep(changed, copy, resume=True, quiet=True)
     (tmp_path / "other").mkdir()
@@ -126,9 +119,9 @@ def test_an_existing_sweep_needs_resume_and_the_same_config(one_worker, tmp_path
 
 def test_resume_of_a_missing_directory_starts_the_sweep(tmp_path):
     config = write_sweep(tmp_path, TINY_SWEEP.replace("budget = [60, 100000]", "budget = [100000]")
-                         .replace('machines = [["sipser-0n1n-zigzag"], ["sipser-0n1n-2tape"]]', ""))
+                         .replace("seeds = [0, 1, 2]", "seeds = [4]"))
     result = run_sweep(config, tmp_path / "new", workers=1, resume=True, quiet=True)
-    assert (result["trials"], result["completed"]) == (2, 2)
+    assert (result["trials"], result["completed"]) == (1, 1)
 
 
 def _children(pid: int) -> set[int]:
@@ -172,7 +165,7 @@ def test_sigkill_of_the_driver_at_any_moment_then_resume_loses_and_repeats_nothi
     command = [sys.executable, "-m", "speedprior", "sweep", str(config), "--out", str(root), "--workers", "2",
                "--json", "--resume"]
     seen: dict[str, tuple] = {}
-    for kill_after in (0, 1, 4):  # finished trials before the kill: 0 is at once, during start-up
+    for kill_after in (0, 1, 2):  # finished trials before the kill: 0 is at once, during start-up
         driver = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         children: set[int] = set()
         deadline = time.monotonic() + 120
@@ -193,10 +186,10 @@ def test_sigkill_of_the_driver_at_any_moment_then_resume_loses_and_repeats_nothi
                     break
                 time.sleep(0.05)
             assert not _alive(pid), f"worker {pid} outlived the killed driver"
-    assert len(seen) < 8, "the sweep finished before the last kill; the test no longer tests a kill"
+    assert len(seen) < 6, "the sweep finished before the last kill; the test no longer tests a kill"
     resumed = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     assert resumed.returncode == 0, resumed.stderr
-    assert json.loads(resumed.stdout) == {"trials": 8, "completed": 8, "failed": 0,
+    assert json.loads(resumed.stdout) == {"trials": 6, "completed": 6, "failed": 0,
                                           "index": str(root / "index.duckdb"), "report": str(root / "report.html")}
     final = _finished(root)
     assert all(final[t] == seen[t] for t in seen)  # nothing finished before a kill was lost or rerun
@@ -207,5 +200,6 @@ def test_sigkill_of_the_driver_at_any_moment_then_resume_loses_and_repeats_nothi
         restarted = [e for e in log[completed_at[0] + 1:] if e["event"] == "start" and e["trial"] == trial] \
             if completed_at else []
         assert not restarted
-    assert summaries(root) == summaries(reference)  # killed, resumed, two workers == one go, one worker
+    # killed and resumed on two workers (the last resume runs several trials side by side) == one go, one worker
+    assert summaries(root) == summaries(reference)
     assert not any((root / "trials" / ".staging").iterdir())
