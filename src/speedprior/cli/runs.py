@@ -1,4 +1,4 @@
-"""`speedprior runs list|show|compare|export|report`: the results index over run and sweep directories."""
+"""`speedprior runs list|show|compare|export|report|tensorboard`: the results index over run and sweep directories."""
 
 from __future__ import annotations
 
@@ -158,3 +158,23 @@ def report(
         print_json({"report": str(path)})
     else:
         console.print(f"wrote {path}")
+
+
+@app.command("tensorboard")
+def tensorboard(
+    directory: Path = typer.Argument(..., help="a run or a sweep directory"),
+    as_json: bool = typer.Option(False, "--json", help="print {logdirs: [...]}"),
+) -> None:
+    """Write metrics.jsonl as TensorBoard events (RUN/tensorboard; for a sweep, each finished trial's)."""
+    from speedprior.results.tensorboard import write_tensorboard
+
+    if (directory / "sweep.json").is_file():
+        runs = sorted(p.parent for p in (directory / "trials").glob("*/summary.json"))
+    else:
+        runs = [directory]
+    logdirs = [str(write_tensorboard(run)) for run in runs]
+    if as_json:
+        print_json({"logdirs": logdirs})
+    else:
+        target = directory / "trials" if (directory / "sweep.json").is_file() else directory
+        console.print(f"wrote {len(logdirs)} TensorBoard log(s); view with: tensorboard --logdir {target}")

@@ -12,6 +12,7 @@ A sweep is plain data (TOML):
     priors = [["max"], ["average"]]
     [[points]]                        # ... times each of these points (a list sweep)
     alpha = 0.5
+    tensorboard = false               # true: each trial's curves also as TensorBoard events
     [metrics]                         # optional: named summary paths for the report
     misbehaving_rate = "priors.{priors[0]}.misbehaving_rate"
 
@@ -52,6 +53,16 @@ class SweepConfig(BaseModel):
     seeds: list[int] | int = Field(1, validate_default=True)
     retries: int = Field(1, ge=0, le=10)
     metrics: dict[str, str] = Field(default_factory=dict)
+    tensorboard: bool = False
+
+    @field_validator("tensorboard")
+    @classmethod
+    def _tensorboard(cls, value):
+        from speedprior.results.tensorboard import tensorboard_available
+
+        if value and not tensorboard_available():
+            raise ValueError("needs TensorBoard: pip install 'speedprior[tensorboard]'")
+        return value
 
     @field_validator("name")
     @classmethod

@@ -119,13 +119,14 @@ def _run_trials(root: Path, trials: list[Trial], sweep: SweepConfig, runner, jou
     queue = [(t, 1) for t in reversed(pending)]  # popped from the end: trials start in id order
     by_id = {t.id: t for t in trials}
     in_flight, failed = {}, set()
+    options = {"sweep": sweep.name, "tensorboard": sweep.tensorboard}
     progress = _Progress(len(trials), len(trials) - len(pending), quiet)
     try:
         while queue or in_flight:
             while queue and len(in_flight) < runner.workers:
                 trial, attempt = queue.pop()
                 journal.append("start", trial=trial.id, attempt=attempt)
-                in_flight[runner.submit(str(root.resolve()), trial.to_json(), attempt, sweep.name)] = trial.id
+                in_flight[runner.submit(str(root.resolve()), trial.to_json(), attempt, options)] = trial.id
             for handle, outcome in runner.wait(list(in_flight)):
                 trial = by_id[in_flight.pop(handle)]
                 attempt = outcome["attempt"]

@@ -25,12 +25,12 @@ class LocalBackend:
         self._pool: ProcessPoolExecutor | None = None
         self._args: dict[Future, tuple] = {}
 
-    def submit(self, root: str, trial: dict, attempt: int, sweep_name: str | None) -> Future:
+    def submit(self, root: str, trial: dict, attempt: int, options: dict) -> Future:
         """Start one trial attempt; returns a handle for `wait`."""
         if self._pool is None:
             context = multiprocessing.get_context("spawn")
             self._pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=init_worker)
-        future = self._pool.submit(run_trial, root, trial, attempt, sweep_name)
+        future = self._pool.submit(run_trial, root, trial, attempt, options)
         self._args[future] = (trial["id"], attempt, self._pool)
         return future
 

@@ -61,9 +61,9 @@ class RayBackend:
             runtime_env={"env_vars": dict(THREAD_ENV)})
         self._args = {}
 
-    def submit(self, root: str, trial: dict, attempt: int, sweep_name: str | None):
+    def submit(self, root: str, trial: dict, attempt: int, options: dict):
         """Start one trial attempt as a Ray task; returns its object ref."""
-        ref = self._task.remote(root, trial, attempt, sweep_name)
+        ref = self._task.remote(root, trial, attempt, options)
         self._args[ref] = (trial["id"], attempt)
         return ref
 

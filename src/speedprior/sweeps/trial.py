@@ -38,8 +38,10 @@ def is_complete(root: Path, trial_id: str) -> bool:
     return (trial_dir(root, trial_id) / "summary.json").is_file()
 
 
-def run_trial(root: str, trial: dict, attempt: int, sweep_name: str | None = None) -> dict:
+def run_trial(root: str, trial: dict, attempt: int, options: dict | None = None) -> dict:
     """Run `trial` (Trial.to_json()) under the sweep directory `root`; return its outcome as plain data.
+
+    `options`: {"sweep": the sweep's name, "tensorboard": also write the curves as TensorBoard events}.
 
     The outcome is {"trial", "attempt", "status": "completed" | "failed" | "already-complete",
     "seconds", "error", "traceback"}; an exception in the experiment is caught and reported.
@@ -58,7 +60,7 @@ def run_trial(root: str, trial: dict, attempt: int, sweep_name: str | None = Non
         staging.parent.mkdir(parents=True, exist_ok=True)
         start = time.perf_counter()
         try:
-            _run_into(staging, trial, attempt, sweep_name)
+            _run_into(staging, trial, attempt, options or {})
         except Exception as error:  # noqa: BLE001 - a trial's failure is data, recorded and retried
             shutil.rmtree(staging, ignore_errors=True)
             message = " ".join(f"{type(error).__name__}: {error}".split())[:2000]
@@ -70,7 +72,7 @@ def run_trial(root: str, trial: dict, attempt: int, sweep_name: str | None = Non
         return {**outcome, "status": "completed", "seconds": round(time.perf_counter() - start, 3)}
 
 
-def _run_into(staging: Path, trial: dict, attempt: int, sweep_name: str | None) -> None:
+def _run_into(staging: Path, trial: dict, attempt: int, options: dict) -> None:
     from speedprior.experiments import load_config, run_experiment
     from speedprior.results.report import write_run_report
 
@@ -80,11 +82,15 @@ def _run_into(staging: Path, trial: dict, attempt: int, sweep_name: str | None) 
     summary = json.loads(summary_path.read_text())
     summary["run_dir"] = f"{TRIALS}/{trial['id']}"  # relative: the sweep directory may move
     write_text_atomic(summary_path, json.dumps(summary, indent=2) + "\n")
-    record = {"sweep": sweep_name, "trial": trial["id"], "params": trial["params"], "seed": trial["seed"],
+    record = {"sweep": options.get("sweep"), "trial": trial["id"], "params": trial["params"], "seed": trial["seed"],
               "attempt": attempt}
     write_text_atomic(staging / "trial.json", json.dumps(record, indent=2) + "\n")
     write_run_report(staging)
-    for path in staging.iterdir():  # durable before the rename makes the trial count as done
+    if options.get("tensorboard"):
+        from speedprior.results.tensorboard import write_tensorboard
+
+        write_tensorboard(staging)
+    for path in staging.rglob("*"):  # durable before the rename makes the trial count as done
         if path.is_file():
             with open(path, "rb") as handle:
                 os.fsync(handle.fileno())
