@@ -29,7 +29,12 @@ def register(app: typer.Typer) -> None:
         """Run every trial of a sweep (parameters × seeds); exit 1 if any trial failed after its retries."""
         from speedprior.sweeps import run_sweep
 
-        result = run_sweep(config, out, workers=workers, resume=resume, backend=backend, address=address)
+        try:
+            result = run_sweep(config, out, workers=workers, resume=resume, backend=backend, address=address)
+        except KeyboardInterrupt:  # handled here: main() would turn it into exit code 0
+            print("speedprior: interrupted; finished trials are kept: run the same command with --resume",
+                  file=sys.stderr)
+            sys.exit(130)
         if as_json:
             print_json(result)
         else:
