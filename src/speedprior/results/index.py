@@ -109,12 +109,12 @@ def query(connection, sql: str, params: list | None = None) -> list[dict]:
 
 
 def resolve_run(connection, run: str) -> str:
-    """The run named `run`: an exact path in the index, else the one run whose path ends with it."""
+    """The run named `run`: an exact path in the index, else the one run whose path or last part starts with it."""
     exact = query(connection, "SELECT run FROM runs WHERE run = ?", [run.strip("/")])
     if exact:
         return exact[0]["run"]
     matches = [r["run"] for r in query(connection, "SELECT run FROM runs ORDER BY run")
-               if r["run"].endswith("/" + run.strip("/")) or Path(r["run"]).name.startswith(run)]
+               if r["run"].startswith(run.strip("/")) or Path(r["run"]).name.startswith(run)]
     if len(matches) == 1:
         return matches[0]
     if not matches:
