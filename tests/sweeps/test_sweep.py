@@ -203,3 +203,15 @@ def test_sigkill_of_the_driver_at_any_moment_then_resume_loses_and_repeats_nothi
     # killed and resumed on two workers (the last resume runs several trials side by side) == one go, one worker
     assert summaries(root) == summaries(reference)
     assert not any((root / "trials" / ".staging").iterdir())
+
+
+def test_a_driver_killed_while_writing_sweep_json_leaves_a_resumable_directory(tmp_path):
+    config = write_sweep(tmp_path, TINY_SWEEP.replace("budget = [60, 100000]", "budget = [100000]")
+                         .replace("seeds = [0, 1, 2]", "seeds = [4]"))
+    root = tmp_path / "s"
+    root.mkdir()
+    (root / "sweep.lock").write_text("")
+    (root / ".sweep.json.k2j3h4.tmp").write_text('{"config": {"na')  # what a kill mid-write leaves
+    result = run_sweep(config, root, workers=1, resume=True, quiet=True)
+    assert (result["trials"], result["completed"]) == (1, 1)
+    assert not list(root.glob(".*.tmp"))

@@ -60,6 +60,7 @@ def run_sweep(source: str | Path | dict, out: str | Path | None = None, *, worke
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 raise ConfigError(f"sweep directory {root} is being run by another process") from None
+            _remove_temporaries(root)
             if not (root / SWEEP_FILE).is_file():
                 write_text_atomic(root / SWEEP_FILE, json.dumps(record, indent=1) + "\n")
             journal = Journal(root)
@@ -85,8 +86,8 @@ def _check_directory(root: Path, record: dict, resume: bool) -> None:
         raise ConfigError(f"sweep directory {root} is not a directory")
     stored_path = root / SWEEP_FILE
     if not stored_path.is_file():
-        leftovers = {p.name for p in root.iterdir()} - {LOCK_FILE, "journal.jsonl"}
-        if leftovers:  # a driver killed before sweep.json leaves at most the lock and the journal
+        leftovers = {p.name for p in root.iterdir() if not _is_temporary(p)} - {LOCK_FILE, "journal.jsonl"}
+        if leftovers:  # a driver killed before sweep.json leaves at most the lock and a temporary file
             raise ConfigError(f"{root} exists and is not a sweep directory; choose another --out")
         return
     if not resume:
@@ -101,6 +102,19 @@ def _check_directory(root: Path, record: dict, resume: bool) -> None:
         raise ConfigError(f"{root} was made by a different sweep config (differs in: "
                           f"{', '.join(changed) or 'trials'}); resume it with the config it was started with, "
                           "or choose another --out")
+
+
+def _is_temporary(path: Path) -> bool:
+    """A file an atomic write or an index build was making when its process was killed."""
+    return path.name.startswith(".") and (path.name.endswith(".tmp") or path.name.startswith(".index."))
+
+
+def _remove_temporaries(root: Path) -> None:
+    for folder in (root, root / FAILURES):
+        if folder.is_dir():
+            for path in folder.iterdir():
+                if _is_temporary(path) and path.is_file():
+                    path.unlink(missing_ok=True)
 
 
 def _backend(name: str, workers: int | None, address: str | None):
