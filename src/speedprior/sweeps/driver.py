@@ -67,7 +67,12 @@ def run_sweep(source: str | Path | dict, out: str | Path | None = None, *, worke
             try:
                 journal.append("sweep-start", pid=os.getpid(), backend=backend, workers=runner.workers,
                                resume=resume)
-                failed = _run_trials(root, trials, sweep, runner, journal, quiet)
+                try:
+                    failed = _run_trials(root, trials, sweep, runner, journal, quiet)
+                except BaseException:
+                    runner.abort()
+                    journal.append("sweep-interrupted")
+                    raise
                 completed = sum(is_complete(root, t.id) for t in trials)
                 index, report = _finish(root)
                 journal.append("sweep-end", completed=completed, failed=len(failed))

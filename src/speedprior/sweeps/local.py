@@ -55,8 +55,16 @@ class LocalBackend:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
 
+    def abort(self) -> None:
+        """Kill the workers now (Ctrl-C, an error in the driver): their unfinished trials are simply not committed."""
+        if self._pool is not None:
+            for process in list(getattr(self._pool, "_processes", {}).values()):  # no public kill before 3.14
+                process.kill()
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
     def close(self) -> None:
-        """Stop the workers (waiting for none: every running trial is finished or abandoned by now)."""
+        """Stop the workers (after every submitted trial has finished)."""
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None

@@ -81,6 +81,15 @@ class RayBackend:
             results.append((ref, outcome))
         return results
 
+    def abort(self) -> None:
+        """Cancel the running tasks (Ctrl-C, an error in the driver)."""
+        for ref in list(self._args):
+            try:
+                self._ray.cancel(ref, force=True)
+            except Exception:  # noqa: BLE001 - a task that already finished cannot be cancelled
+                pass
+        self._args.clear()
+
     def close(self) -> None:
         """Shut down the Ray this backend started (a cluster it joined keeps running)."""
         if self._owns_ray:

@@ -98,12 +98,14 @@ def _run_into(staging: Path, trial: dict, attempt: int, options: dict) -> None:
 
 
 def init_worker() -> None:
-    """Set up a pool worker: single-threaded numerics, and die with the driver that started it."""
+    """Set up a pool worker: single-threaded numerics, Ctrl-C left to the driver, die with the driver."""
+    import signal
+
     os.environ.update(THREAD_ENV)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the driver handles Ctrl-C and kills the workers
     parent = os.getppid()
     try:  # Linux: SIGKILL this worker when its parent dies, so a killed driver leaves no trial running
         import ctypes
-        import signal
 
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
