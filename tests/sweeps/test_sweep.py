@@ -156,7 +156,7 @@ def _finished(root: Path) -> dict[str, tuple]:
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc to find the workers")
-def test_sigkill_of_the_driver_at_any_moment_then_resume_loses_and_repeats_nothing(one_worker, tmp_path):
+def test_sigkill_or_ctrl_c_of_the_driver_at_any_moment_then_resume_loses_and_repeats_nothing(one_worker, tmp_path):
     reference, _ = one_worker
     config = write_sweep(tmp_path)
     root = tmp_path / "sweep"
@@ -165,8 +165,9 @@ def test_sigkill_of_the_driver_at_any_moment_then_resume_loses_and_repeats_nothi
     command = [sys.executable, "-m", "speedprior", "sweep", str(config), "--out", str(root), "--workers", "2",
                "--json", "--resume"]
     seen: dict[str, tuple] = {}
-    for kill_after in (0, 1, 2):  # finished trials before the kill: 0 is at once, during start-up
-        driver = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # (finished trials before the signal, the signal): 0 is at once, during start-up; SIGINT is Ctrl-C
+    for kill_after, signum in ((0, signal.SIGKILL), (1, signal.SIGINT), (1, signal.SIGKILL)):
+        driver = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         children: set[int] = set()
         deadline = time.monotonic() + 120
         while driver.poll() is None and time.monotonic() < deadline:
@@ -174,8 +175,10 @@ def test_sigkill_of_the_driver_at_any_moment_then_resume_loses_and_repeats_nothi
             if len(_finished(root)) >= kill_after + len(seen) or kill_after == 0:
                 break
             time.sleep(0.02)
-        driver.send_signal(signal.SIGKILL)
-        driver.communicate(timeout=30)
+        driver.send_signal(signum)
+        _, err = driver.communicate(timeout=60)
+        if signum == signal.SIGINT and driver.returncode != 0:  # it may have finished just before
+            assert driver.returncode == 130 and "--resume" in err
         finished = _finished(root) if root.exists() else {}
         assert all(finished[t] == seen[t] for t in seen), "a finished trial was rewritten"
         seen = finished
