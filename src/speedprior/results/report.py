@@ -58,18 +58,22 @@ def write_run_report(run_dir: str | Path) -> Path:
 def run_html(run_dir: Path, record: RunRecord) -> str:
     """The HTML page of one run."""
     title = record.name or record.kind or run_dir.name
-    parts = [f"<h1>{_e(title)}</h1>",
+    markdown = run_dir / "report.md"
+    body, embedded = "", set()
+    if markdown.is_file():
+        body, embedded = _markdown(markdown.read_text(errors="replace"), run_dir)
+    heading, _, rest = body.partition("</h1>")
+    if not rest:  # report.md has no title of its own: use the run's
+        heading, rest = f"<h1>{_e(title)}", body
+    parts = [heading + "</h1>",
              f"<p>Kind <code>{_e(record.kind)}</code>, seed {_e(record.seed)}, status "
              f"<b class='{'failed' if record.status != 'completed' else ''}'>{_e(record.status)}</b>"
              + (f", {record.seconds:.1f} s" if record.seconds is not None else "") + ".</p>"]
     if record.params:
         parts.append("<h2>Sweep parameters</h2>" + _table([{"parameter": k, "value": json.dumps(v)}
                                                           for k, v in record.params.items()]))
-    embedded = set()
-    markdown = run_dir / "report.md"
-    if markdown.is_file():
-        body, embedded = _markdown(markdown.read_text(errors="replace"), run_dir)
-        parts.append(f"<div class='report'>{body}</div>")
+    if rest.strip():
+        parts.append(f"<div class='report'>{rest}</div>")
     for figure in record.figures:
         if figure not in embedded:
             parts.append(f"<h3>{_e(figure)}</h3>" + _img_file(run_dir / figure, figure))
