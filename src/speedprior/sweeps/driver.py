@@ -17,6 +17,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 from speedprior.errors import ConfigError
@@ -54,12 +55,7 @@ def run_sweep(source: str | Path | dict, out: str | Path | None = None, *, worke
     _check_directory(root, record, resume)
     runner = _backend(backend, workers, address)  # a missing extra fails before the directory is made
     try:
-        root.mkdir(parents=True, exist_ok=True)
-        with open(root / LOCK_FILE, "a") as lock:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise ConfigError(f"sweep directory {root} is being run by another process") from None
+        with _exclusive(root):
             _remove_temporaries(root)
             if not (root / SWEEP_FILE).is_file():
                 write_text_atomic(root / SWEEP_FILE, json.dumps(record, indent=1) + "\n")
@@ -67,12 +63,7 @@ def run_sweep(source: str | Path | dict, out: str | Path | None = None, *, worke
             try:
                 journal.append("sweep-start", pid=os.getpid(), backend=backend, workers=runner.workers,
                                resume=resume)
-                try:
-                    failed = _run_trials(root, trials, sweep, runner, journal, quiet)
-                except BaseException:
-                    runner.abort()
-                    journal.append("sweep-interrupted")
-                    raise
+                failed = _run_trials(root, trials, sweep, runner, journal, quiet)
                 completed = sum(is_complete(root, t.id) for t in trials)
                 index, report = _finish(root)
                 journal.append("sweep-end", completed=completed, failed=len(failed))
@@ -82,6 +73,18 @@ def run_sweep(source: str | Path | dict, out: str | Path | None = None, *, worke
         runner.close()
     return {"trials": len(trials), "completed": completed, "failed": len(failed),
             "index": str(index), "report": str(report)}
+
+
+@contextmanager
+def _exclusive(root: Path):
+    """Hold the sweep directory's lock (one driver at a time); made if missing."""
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / LOCK_FILE, "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # released when the driver exits, even on SIGKILL
+        except BlockingIOError:
+            raise ConfigError(f"sweep directory {root} is being run by another process") from None
+        yield
 
 
 def _check_directory(root: Path, record: dict, resume: bool) -> None:
@@ -133,12 +136,15 @@ def _backend(name: str, workers: int | None, address: str | None):
 
 
 def _run_trials(root: Path, trials: list[Trial], sweep: SweepConfig, runner, journal: Journal, quiet: bool) -> set:
-    """Run every unfinished trial, at most `workers` at once, retrying failures; return the ids that failed."""
+    """Run every unfinished trial, at most `runner.workers` at once, retrying failures; return the ids that failed.
+
+    On Ctrl-C or an error in the driver the running trials are stopped; what finished stays finished.
+    """
     pending = [t for t in trials if not is_complete(root, t.id)]
     queue = [(t, 1) for t in reversed(pending)]  # popped from the end: trials start in id order
     by_id = {t.id: t for t in trials}
-    in_flight, failed = {}, set()
     options = {"sweep": sweep.name, "tensorboard": sweep.tensorboard}
+    in_flight, failed = {}, set()
     progress = _Progress(len(trials), len(trials) - len(pending), quiet)
     try:
         while queue or in_flight:
@@ -147,23 +153,25 @@ def _run_trials(root: Path, trials: list[Trial], sweep: SweepConfig, runner, jou
                 journal.append("start", trial=trial.id, attempt=attempt)
                 in_flight[runner.submit(str(root.resolve()), trial.to_json(), attempt, options)] = trial.id
             for handle, outcome in runner.wait(list(in_flight)):
-                trial = by_id[in_flight.pop(handle)]
-                attempt = outcome["attempt"]
-                status = outcome["status"]
-                if status == "failed":
-                    journal.append("failed", trial=trial.id, attempt=attempt, error=outcome["error"],
-                                   pid=outcome.get("pid"))
-                    _record_failure(root, trial, outcome)
-                    if attempt <= sweep.retries:
-                        queue.append((trial, attempt + 1))
-                    else:
-                        failed.add(trial.id)
-                        journal.append("gave-up", trial=trial.id, attempts=attempt)
-                        progress.advance(failed=True)
-                else:
-                    journal.append(status, trial=trial.id, attempt=attempt, seconds=outcome.get("seconds"),
-                                   pid=outcome.get("pid"))
+                trial, attempt = by_id[in_flight.pop(handle)], outcome["attempt"]
+                if outcome["status"] != "failed":  # completed, or already-complete (finished by a killed driver)
+                    journal.append(outcome["status"], trial=trial.id, attempt=attempt,
+                                   seconds=outcome.get("seconds"), pid=outcome.get("pid"))
                     progress.advance()
+                    continue
+                journal.append("failed", trial=trial.id, attempt=attempt, error=outcome["error"],
+                               pid=outcome.get("pid"))
+                _record_failure(root, trial, outcome)
+                if attempt <= sweep.retries:
+                    queue.append((trial, attempt + 1))
+                else:
+                    failed.add(trial.id)
+                    journal.append("gave-up", trial=trial.id, attempts=attempt)
+                    progress.advance(failed=True)
+    except BaseException:
+        runner.abort()
+        journal.append("sweep-interrupted")
+        raise
     finally:
         progress.close()
     return failed
