@@ -26,11 +26,12 @@ SMALL = TINY_SWEEP.replace("budget = [60, 100000]", "budget = [100000]").replace
 def local_ray():
     """A Ray instance on this machine for the module's tests; its address."""
     source = str(Path(speedprior.__file__).resolve().parents[1])
-    os.environ["PYTHONPATH"] = os.pathsep.join([source, os.environ.get("PYTHONPATH", "")])  # for Ray's workers
-    context = ray.init(num_cpus=2, object_store_memory=128 * 1024**2, include_dashboard=False,
-                       log_to_driver=False, logging_level="warning")
-    yield context.address_info["address"]
-    ray.shutdown()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PYTHONPATH", os.pathsep.join([source, os.environ.get("PYTHONPATH", "")]))  # Ray's workers
+        context = ray.init(num_cpus=2, object_store_memory=128 * 1024**2, include_dashboard=False,
+                           log_to_driver=False, logging_level="warning")
+        yield context.address_info["address"]
+        ray.shutdown()
 
 
 def test_ray_runs_each_trial_as_run_would(local_ray, tmp_path):
