@@ -8,6 +8,7 @@ import typer
 from speedprior.cli import circuit as _circuit
 from speedprior.cli import experiments as _experiments
 from speedprior.cli import search as _search
+from speedprior.cli import sweep as _sweep
 from speedprior.cli import tm as _tm
 
 app = typer.Typer(
@@ -22,6 +23,7 @@ app.add_typer(_tm.app, name="tm")
 app.add_typer(_circuit.app, name="circuit")
 app.add_typer(_search.app, name="search")
 _experiments.register(app)
+_sweep.register(app)  # `sweep` and the `runs` sub-app
 
 debug = False  # set by the global --debug option: show tracebacks of internal errors
 

@@ -22,6 +22,7 @@ from speedprior.errors import ConfigError
 from speedprior.experiments.base import ExperimentConfig, RunContext
 from speedprior.experiments.registry import load_kind
 from speedprior.files import read_text
+from speedprior.results.report import write_run_report
 from speedprior.strict_json import dumps
 
 MAX_SHOWN = 80  # characters of an offending value quoted in an error message
@@ -91,6 +92,7 @@ def run_experiment(config: ExperimentConfig, out_dir: str | Path | None = None, 
         summary = module.run(config, ctx)
         summary = {**summary, "seconds": round(time.perf_counter() - start, 3), "run_dir": str(out)}
         _write_report(config, summary, ctx)
+        write_run_report(out, summary=json.loads(dumps(summary)))  # report.html, self-contained
         _write_atomically(out / "summary.json", dumps(summary, indent=2) + "\n")
     except BaseException as error:  # also Ctrl-C: the directory must say the run did not finish
         reason = "interrupted (Ctrl-C)" if isinstance(error, KeyboardInterrupt) else f"{type(error).__name__}: {error}"

@@ -9,7 +9,7 @@ Given a (tiny) config for one kind, it checks that the kind
    (a field typed with a Literal, a prior, a machine, a task), with a ConfigError naming the bad
    value (and, for a Literal, every valid one) and before any run directory is created;
 2. runs end to end and writes a complete run directory: config.json (the resolved config),
-   metrics.jsonl, report.md, every plot report.md links to, and summary.json, and no FAILED;
+   metrics.jsonl, report.md, report.html, every plot report.md links to, and summary.json, and no FAILED;
 3. is deterministic: the same config and seed give an identical summary.json, timing fields
    (`seconds`, `*_seconds`, `run_dir`) excepted.
 
@@ -77,7 +77,7 @@ def check_rejects_bad_names(raw: dict, tmp: Path) -> None:
 def check_run_directory(raw: dict, out: Path) -> dict:
     """Run `raw` into `out`; check the run directory is complete; return summary.json's content."""
     summary = run_config(raw, out, quiet=True)
-    for name in ("config.json", "metrics.jsonl", "report.md", "summary.json"):
+    for name in ("config.json", "metrics.jsonl", "report.md", "report.html", "summary.json"):
         assert (out / name).is_file(), f"{raw['kind']}: run directory lacks {name}"
     assert not (out / "FAILED").exists(), f"{raw['kind']}: a finished run left FAILED"
     for line in (out / "metrics.jsonl").read_text().splitlines():
