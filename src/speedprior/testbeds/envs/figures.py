@@ -1,4 +1,4 @@
-"""The maze experiments' pictures: an episode strip with compute per step, compute along trajectories, rate vs lambda."""
+"""The maze experiments' pictures: episode strips with compute per step, compute along trajectories, rate vs λ."""
 
 from __future__ import annotations
 
