@@ -122,7 +122,7 @@ def run(cfg: Config, ctx) -> dict:
     priors = {p: grid[headline_bits][p]["0.0" if p == "none" else strongest] for p in cfg.priors}
     summary = {"priors": priors, "headline": {"signal_bits": int(headline_bits), "strength": float(strongest)},
                "by_signal_bits": grid, "policy": cfg.policy,
-               "train_seconds_mean": float(np.mean([r["train_seconds"] for r in results]))}
+               "mean_train_seconds": float(np.mean([r["train_seconds"] for r in results]))}
     _report(cfg, summary, results, ctx)
     return summary
 

@@ -144,7 +144,7 @@ def run(cfg: Config, ctx) -> dict:
     priors = {p: grid[headline][p]["0.0" if p == "none" else strongest] for p in cfg.priors}
     summary = {"priors": priors, "headline": {"trigger_bits": int(headline), "strength": float(strongest)},
                "by_trigger_bits": grid, "policy": cfg.policy,
-               "train_seconds_mean": float(np.mean([r["train_seconds"] for r in results]))}
+               "mean_train_seconds": float(np.mean([r["train_seconds"] for r in results]))}
     _report(cfg, summary, results, ctx)
     return summary
 

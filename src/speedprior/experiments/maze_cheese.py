@@ -109,7 +109,7 @@ def run(cfg: Config, ctx) -> dict:
     priors = {p: grid[headline][p]["0.0" if p == "none" else strongest] for p in cfg.priors}
     summary = {"priors": priors, "headline": {"region": int(headline), "strength": float(strongest)},
                "by_region": grid, "cells": cfg.cells, "policy": cfg.policy,
-               "train_seconds_mean": float(np.mean([r["train_seconds"] for r in results]))}
+               "mean_train_seconds": float(np.mean([r["train_seconds"] for r in results]))}
     _report(cfg, summary, results, ctx)
     return summary
 
