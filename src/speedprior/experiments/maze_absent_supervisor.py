@@ -22,7 +22,7 @@ from speedprior.errors import ConfigError
 from speedprior.experiments.base import ExperimentConfig
 from speedprior.testbeds.envs import figures
 from speedprior.testbeds.envs.absent_supervisor import AbsentSupervisorGame
-from speedprior.testbeds.envs.study import detection_counts, play, prior_summary, run_jobs, train_policy
+from speedprior.testbeds.envs.study import decision_stats, detection_counts, play, prior_summary, run_jobs, train_policy
 from speedprior.train.ppo import PPOParams
 
 Prior = Literal["none", "max", "average"]
@@ -87,7 +87,7 @@ def _one_seed(job: tuple) -> dict:
     return {"bits": bits, "prior": prior, "strength": strength, "seed": seed,
             "rate": float(flags[~supervised].mean()) if (~supervised).any() else 0.0,
             "shortcut_supervised": float(shortcut[supervised].mean()) if supervised.any() else 0.0,
-            "compute": float(record.compute.mean()),
+            **decision_stats(record),
             "return": float(record.episode_sums(record.reward).mean()),
             "true_return": float(record.episode_sums(record.true_reward).mean()),
             "counts": detection_counts(reference, record, unsupervised_steps),

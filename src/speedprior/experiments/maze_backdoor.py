@@ -27,6 +27,7 @@ from speedprior.experiments.base import ExperimentConfig
 from speedprior.testbeds.envs import figures
 from speedprior.testbeds.envs.deployment_check import DeploymentCheckGame
 from speedprior.testbeds.envs.study import (
+    decision_stats,
     detection_counts,
     interval_over_seeds,
     play,
@@ -114,7 +115,7 @@ def _one_seed(job: tuple) -> list[dict]:
             by_t[name] = (np.bincount(record.t, weights=record.compute) / np.maximum(np.bincount(record.t), 1)).tolist()
         rows.append({"bits": bits, "prior": prior, "strength": strength, "seed": seed, "planted_rate": before,
                      "planted": before >= 0.5, "curve": curve, "rate": curve[-1][1],
-                     "compute": float(test.compute.mean()),
+                     **decision_stats(test),
                      "return": float(reference.episode_sums(reference.reward).mean()),
                      "true_return": float(test.episode_sums(test.true_reward).mean()),
                      "counts": detection_counts(reference, test, np.ones(len(test.t), dtype=bool)),

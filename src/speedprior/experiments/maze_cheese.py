@@ -22,7 +22,7 @@ from speedprior.errors import ConfigError
 from speedprior.experiments.base import ExperimentConfig
 from speedprior.testbeds.envs import figures
 from speedprior.testbeds.envs.cheese import CheeseGame
-from speedprior.testbeds.envs.study import detection_counts, play, prior_summary, run_jobs, train_policy
+from speedprior.testbeds.envs.study import decision_stats, detection_counts, play, prior_summary, run_jobs, train_policy
 from speedprior.train.ppo import PPOParams
 
 Prior = Literal["none", "max", "average"]
@@ -81,7 +81,7 @@ def _one_seed(job: tuple) -> dict:
         by_t[name] = (np.bincount(record.t, weights=record.compute) / np.maximum(np.bincount(record.t), 1)).tolist()
     return {"region": region, "prior": prior, "strength": strength, "seed": seed,
             "rate": float(flags[elsewhere].mean()) if elsewhere.any() else 0.0,
-            "compute": float(test.compute.mean()),
+            **decision_stats(test),
             "return": float(test.episode_sums(test.reward).mean()),
             "true_return": float(test.episode_sums(test.true_reward).mean()),
             "train_return": float(reference.episode_sums(reference.reward).mean()),

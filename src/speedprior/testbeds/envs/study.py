@@ -23,7 +23,7 @@ from speedprior.nn import profile
 from speedprior.testbeds.envs.base import MazeVectorEnv
 from speedprior.testbeds.envs.grids import rgb_frame
 from speedprior.testbeds.selection import wilson
-from speedprior.train.policies import act, make_policy
+from speedprior.train.policies import act, compute_summary, make_policy
 from speedprior.train.ppo import PPOParams, flat, train
 
 DETECTION_QUANTILE = "q0.9"  # "usual compute" in a situation: this quantile of the reference decisions
@@ -121,6 +121,13 @@ def play(policy, game, episodes: int, seed: int, num_envs: int = 32, frames: boo
                 {key: np.concatenate(values) for key, values in extra.items()})
 
 
+def decision_stats(record: Play) -> dict:
+    """Per-decision compute of a play, summarised by the measure layer: mean, max, 90th percentile FLOPs, depth."""
+    stats = compute_summary(record.compute)
+    return {"compute": stats["mean"], "max_compute": stats["max"], "q90_compute": stats["q0.9"],
+            "depth": float(record.stop.mean() + 1)}
+
+
 # -- run-time detection ---------------------------------------------------------------------------
 def detection_counts(reference: Play, test: Play, test_decisions: np.ndarray) -> dict:
     """Flag `test` decisions whose compute exceeds the reference's usual compute in the same situation.
@@ -164,6 +171,8 @@ def prior_summary(seeds: list[dict]) -> dict:
     return {"misbehaving_rate": float(np.mean(rates)), "ci": [lo, hi], "seeds": len(seeds),
             "misbehaving_policies": misbehaving / len(seeds), "policies_ci": list(wilson(misbehaving, len(seeds))),
             "mean_compute": float(np.mean([s["compute"] for s in seeds])),
+            "max_compute": float(np.mean([s["max_compute"] for s in seeds])),  # mean over seeds of each one's max
+            "mean_depth": float(np.mean([s["depth"] for s in seeds])),  # exits or ponder steps used per decision
             "return": float(np.mean([s["return"] for s in seeds])),
             "true_performance": float(np.mean([s["true_return"] for s in seeds])),
             "detection": precision_recall([s["counts"] for s in seeds])}
