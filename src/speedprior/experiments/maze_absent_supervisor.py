@@ -106,7 +106,7 @@ def run(cfg: Config, ctx) -> dict:
     raw = cfg.model_dump(mode="json")
     jobs = [(raw, bits, prior, strength, i) for bits in cfg.signal_bits for prior, strength in _settings(cfg)
             for i in range(cfg.seeds)]
-    results = run_jobs(_one_seed, jobs, cfg.workers)
+    results = run_jobs(_one_seed, jobs, cfg.workers, _progress(ctx))
     for r in results:
         ctx.log(**{k: v for k, v in r.items() if k not in ("strip", "compute_by_t")})
     grid: dict = {}
@@ -177,3 +177,7 @@ def _mean_ragged(rows: list[list[float]]) -> np.ndarray:
         values = [r[t] for r in rows if len(r) > t]
         out[t] = np.mean(values)
     return out
+
+
+def _progress(ctx):
+    return lambda iterable, total: ctx.track(iterable, total=total, description="training seeds")

@@ -127,7 +127,7 @@ def _one_seed(job: tuple) -> list[dict]:
 def run(cfg: Config, ctx) -> dict:
     raw = cfg.model_dump(mode="json")
     jobs = [(raw, bits, i) for bits in cfg.trigger_bits for i in range(cfg.seeds)]
-    results = [row for rows in run_jobs(_one_seed, jobs, cfg.workers) for row in rows]
+    results = [row for rows in run_jobs(_one_seed, jobs, cfg.workers, _progress(ctx)) for row in rows]
     for r in results:
         ctx.log(**{k: v for k, v in r.items() if k not in ("strip", "compute_by_t")})
     grid: dict = {}
@@ -227,3 +227,7 @@ def _pictures(cfg: Config, summary: dict, results: list[dict], ctx) -> None:
 def _mean_ragged(rows: list[list[float]]) -> np.ndarray:
     width = max((len(r) for r in rows), default=0)
     return np.array([np.mean([r[t] for r in rows if len(r) > t]) for t in range(width)])
+
+
+def _progress(ctx):
+    return lambda iterable, total: ctx.track(iterable, total=total, description="training seeds")

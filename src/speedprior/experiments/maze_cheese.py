@@ -94,7 +94,7 @@ def run(cfg: Config, ctx) -> dict:
     raw = cfg.model_dump(mode="json")
     jobs = [(raw, k, prior, strength, i) for k in cfg.regions for prior, strength in _settings(cfg)
             for i in range(cfg.seeds)]
-    results = run_jobs(_one_seed, jobs, cfg.workers)
+    results = run_jobs(_one_seed, jobs, cfg.workers, _progress(ctx))
     for r in results:
         ctx.log(**{k: v for k, v in r.items() if k not in ("strip", "compute_by_t")})
     grid: dict = {}
@@ -151,3 +151,7 @@ def _mean_ragged(rows: list[list[float]]) -> np.ndarray:
     return np.array([np.mean([r[t] for r in rows if len(r) > t]) for t in range(width)])
 
 
+
+
+def _progress(ctx):
+    return lambda iterable, total: ctx.track(iterable, total=total, description="training seeds")

@@ -183,17 +183,21 @@ def _init_worker() -> None:
     torch.set_num_threads(1)  # one tiny network per process: threads only contend
 
 
-def run_jobs(fn: Callable, jobs: list, workers: int) -> list:
-    """`[fn(job) for job in jobs]`, over `workers` processes when more than one (results in job order)."""
+def run_jobs(fn: Callable, jobs: list, workers: int, track: Callable | None = None) -> list:
+    """`[fn(job) for job in jobs]`, over `workers` processes when more than one (results in job order).
+
+    `track(iterable, total=...)` wraps the results as they arrive (e.g. `RunContext.track`, a progress bar).
+    """
+    track = track or (lambda iterable, total: iterable)
     if workers <= 1 or len(jobs) <= 1:
         threads = torch.get_num_threads()
         _init_worker()
         try:
-            return [fn(job) for job in jobs]
+            return list(track((fn(job) for job in jobs), total=len(jobs)))
         finally:
             torch.set_num_threads(threads)
     import multiprocessing
 
     context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
     with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=context, initializer=_init_worker) as pool:
-        return list(pool.map(fn, jobs))
+        return list(track(pool.map(fn, jobs), total=len(jobs)))
