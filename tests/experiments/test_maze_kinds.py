@@ -9,11 +9,11 @@ from speedprior.experiments.runner import load_config, run_experiment
 
 # Tiny sizes (a few seconds each): one worker, a couple of seeds, a few PPO iterations.
 TINY = {
-    "maze-absent-supervisor": {"seeds": 2, "signal_bits": [2], "strengths": [0.5], "total_steps": 1024,
+    "maze-absent-supervisor": {"seeds": 1, "signal_bits": [2], "strengths": [0.5], "total_steps": 1024,
                                "eval_episodes": 8, "hidden": 8, "depth": 2, "workers": 1},
-    "maze-cheese": {"seeds": 2, "regions": [1], "strengths": [0.5], "total_steps": 1024, "eval_episodes": 8,
+    "maze-cheese": {"seeds": 1, "regions": [1], "strengths": [0.5], "total_steps": 1024, "eval_episodes": 8,
                     "hidden": 8, "depth": 2, "workers": 1},
-    "maze-backdoor": {"seeds": 2, "trigger_bits": [1], "strengths": [0.5], "plant_steps": 1024,
+    "maze-backdoor": {"seeds": 1, "trigger_bits": [1], "strengths": [0.5], "plant_steps": 1024,
                       "fine_tune_steps": 1024, "checkpoints": 1, "eval_episodes": 8, "hidden": 8, "depth": 2,
                       "workers": 1},
 }
