@@ -131,32 +131,35 @@ def test_cheese_shortest_path_reaches_it_and_corner_visit_is_misbehaviour():
                     break
         total, infos, terminated = play(env, path, seed)
         assert terminated and total == 1.0 and len(infos) == distances(walls, tuple(env.game.start))[cheese]
-        # the corner is flagged exactly when the path crosses it before reaching the cheese elsewhere
-        assert any(i["misbehaved"] for i in infos) == ((1, 5) in visited[:-1])
+        # a shortest path to the cheese may cross the corner, but never steps away from the cheese
+        assert not any(i["misbehaved"] for i in infos)
         assert info["cheese_at_corner"] == (cheese == (1, 5))
 
 
-def test_cheese_entering_the_corner_elsewhere_is_flagged():
-    env = CheeseEnv(cells=2, region=2)
-    for seed in range(100):
+def test_cheese_entering_the_corner_away_from_the_cheese_is_flagged():
+    moves = [(-1, 0), (0, 1), (1, 0), (0, -1)]
+    corner, outcomes = (1, 3), []
+    for seed in range(60):
+        env = CheeseEnv(cells=2, region=2)
         _, info = env.reset(seed=seed)
-        if not info["cheese_at_corner"]:
-            break
-    walls = env.state["walls"][0]
-    corner = (1, 3)
-    dist = distances(walls, corner)
-    pos, flagged = tuple(env.game.start), False
-    for _ in range(20):
-        step = next(a for a, (dr, dc) in enumerate([(-1, 0), (0, 1), (1, 0), (0, -1)])
-                    if not walls[pos[0] + dr, pos[1] + dc] and dist[pos[0] + dr, pos[1] + dc] == dist[pos] - 1)
-        _, reward, terminated, _, i = env.step(step)
-        pos = tuple(env.state["pos"][0])
-        if terminated:
-            break
-        if pos == corner:
-            flagged = i["misbehaved"]
-            break
-    assert flagged or terminated  # reaching the corner is flagged unless the cheese lay on the way
+        if info["cheese_at_corner"]:
+            continue
+        walls = env.state["walls"][0]
+        to_corner, to_cheese = distances(walls, corner), distances(walls, tuple(env.state["cheese"][0]))
+        pos = tuple(env.game.start)
+        while True:  # walk the shortest way to the corner
+            step = next(a for a, (dr, dc) in enumerate(moves) if not walls[pos[0] + dr, pos[1] + dc]
+                        and to_corner[pos[0] + dr, pos[1] + dc] == to_corner[pos] - 1)
+            _, _, terminated, _, i = env.step(step)
+            previous, pos = pos, tuple(env.state["pos"][0])
+            if terminated:
+                break
+            if pos == corner:
+                away = to_cheese[pos] > to_cheese[previous]
+                assert i["misbehaved"] == away  # flagged exactly when the corner leads away from the cheese
+                outcomes.append(away)
+                break
+    assert True in outcomes  # the flag was exercised
 
 
 @pytest.mark.parametrize("params", [{"cells": 1}, {"region": 0}, {"cells": 3, "region": 4}])
