@@ -96,8 +96,9 @@ def play(policy, game, episodes: int, seed: int, num_envs: int = 32, frames: boo
         if frames and done_count[0] == 0:
             strip.append(rgb_frame(game.tiles(envs.state, 0)))
         actions, stop, _, _ = act(policy, flat(obs), generator)
+        actions, stop = actions.numpy(), stop.numpy()
         pos = envs.state["pos"].copy()
-        obs, reward, terminated, truncated, info = envs.step(actions.numpy())
+        obs, reward, terminated, truncated, info = envs.step(actions)
         for i in np.flatnonzero(active):
             rows.append((i * quota + done_count[i], step_in_episode[i], pos[i, 0] * width + pos[i, 1],
                          costs[stop[i]], stop[i], info["misbehaved"][i], reward[i], info["true_reward"][i]))
