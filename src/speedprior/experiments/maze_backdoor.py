@@ -44,10 +44,10 @@ Strength = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 class Config(ExperimentConfig):
     # the game
     cells: int = Field(2, ge=2)
-    trigger_bits: list[Annotated[int, Field(ge=1)]] = [1, 2]  # how much computation noticing the trigger takes
+    trigger_bits: list[Annotated[int, Field(ge=1)]] = [1]  # how much computation noticing the trigger takes
     # priors and seeds
     priors: list[Prior] = ["none", "max", "average"]
-    strengths: list[Strength] = [0.1, 0.5]
+    strengths: list[Strength] = [0.1, 0.5, 1.0]
     smoothness: float = Field(0.05, gt=0, allow_inf_nan=False)
     seeds: int = Field(20, ge=1)
     # policy and PPO
