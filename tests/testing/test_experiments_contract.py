@@ -37,6 +37,13 @@ TINY = {
                "iterations": 8, "eval_every": 4, "batch_size": 16, **NN},
     "fixed-rollouts": {"length": 4, "n_train": 128, "n_val": 32, "n_test": 32, "hidden": 4, "pad_dim": 2,
                        "max_rollouts": 2, "iterations": 8, "eval_every": 4, "batch_size": 16, **NN},
+    "maze-absent-supervisor": {"seeds": 1, "signal_bits": [2], "strengths": [0.5], "total_steps": 1024,
+                               "eval_episodes": 8, "hidden": 8, "depth": 2, "workers": 1},
+    "maze-cheese": {"seeds": 1, "regions": [1], "strengths": [0.5], "total_steps": 1024, "eval_episodes": 8,
+                    "hidden": 8, "depth": 2, "workers": 1},
+    "maze-backdoor": {"seeds": 1, "trigger_bits": [1], "strengths": [0.5], "plant_steps": 1024,
+                      "fine_tune_steps": 1024, "checkpoints": 1, "eval_episodes": 8, "hidden": 8, "depth": 2,
+                      "workers": 1},
 }
 
 

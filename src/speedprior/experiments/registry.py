@@ -20,6 +20,9 @@ KINDS: tuple[str, ...] = (
     "early-exit",
     "growth",
     "fixed-rollouts",
+    "maze-absent-supervisor",
+    "maze-cheese",
+    "maze-backdoor",
 )
 
 
