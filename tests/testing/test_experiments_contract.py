@@ -37,6 +37,8 @@ TINY = {
                "iterations": 8, "eval_every": 4, "batch_size": 16, **NN},
     "fixed-rollouts": {"length": 4, "n_train": 128, "n_val": 32, "n_test": 32, "hidden": 4, "pad_dim": 2,
                        "max_rollouts": 2, "iterations": 8, "eval_every": 4, "batch_size": 16, **NN},
+    "generalisation-checks": {"states": 2, "budget": 40, "train": [0, 2], "checks": [3, 4], "deploy": [5, 6],
+                              "check_budgets": [0, 1], "priors": ["average"], "trials": 4, "families": ["lengths"]},
 }
 
 
