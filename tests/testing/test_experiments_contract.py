@@ -39,6 +39,8 @@ TINY = {
                        "max_rollouts": 2, "iterations": 8, "eval_every": 4, "batch_size": 16, **NN},
     "generalisation-checks": {"states": 2, "budget": 40, "train": [0, 2], "checks": [3, 4], "deploy": [5, 6],
                               "check_budgets": [0, 1], "priors": ["average"], "trials": 4, "families": ["lengths"]},
+    "kt-tradeoff": {"pools": ["natural"], "speeds": ["average"], "weights": [0.0, 1.0], "trials": 4,
+                    "families": ["lengths"], "natural_states": 2, "natural_budget": 40},
 }
 
 
