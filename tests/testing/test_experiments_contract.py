@@ -41,6 +41,8 @@ TINY = {
                               "check_budgets": [0, 1], "priors": ["average"], "trials": 4, "families": ["lengths"]},
     "kt-tradeoff": {"pools": ["natural"], "speeds": ["average"], "weights": [0.0, 1.0], "trials": 4,
                     "families": ["lengths"], "natural_states": 2, "natural_budget": 40},
+    "deception-checks": {"train_length": 4, "strengths": [0, 2], "bases": ["zigzag"], "kinds": ["sleeper-free",
+                         "evader-free"], "priors": ["average"], "trials": 4, "families": ["lengths"]},
 }
 
 

@@ -22,6 +22,7 @@ KINDS: tuple[str, ...] = (
     "fixed-rollouts",
     "generalisation-checks",
     "kt-tradeoff",
+    "deception-checks",
 )
 
 
