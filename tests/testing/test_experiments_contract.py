@@ -43,6 +43,8 @@ TINY = {
                     "families": ["lengths"], "natural_states": 2, "natural_budget": 40},
     "deception-checks": {"train_length": 4, "strengths": [0, 2], "bases": ["zigzag"], "kinds": ["sleeper-free",
                          "evader-free"], "priors": ["average"], "trials": 4, "families": ["lengths"]},
+    "memory-machines": {"train_length": 3, "deploy_length": 2, "bases": ["zigzag"], "widths": [0, 2],
+                        "episodes": [1, 2], "priors": ["average"], "trials": 4, "families": ["lengths"]},
 }
 
 

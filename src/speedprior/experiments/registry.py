@@ -23,6 +23,7 @@ KINDS: tuple[str, ...] = (
     "generalisation-checks",
     "kt-tradeoff",
     "deception-checks",
+    "memory-machines",
 )
 
 
