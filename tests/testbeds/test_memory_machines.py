@@ -5,8 +5,13 @@ import pytest
 
 from speedprior.errors import BudgetError
 from speedprior.testbeds.families import pool
-from speedprior.testbeds.memory_machines import (fresh_memory, mean_cost_per_input, run_episodes, sleeper_truth,
-                                                 training_schedule)
+from speedprior.testbeds.memory_machines import (
+    fresh_memory,
+    mean_cost_per_input,
+    run_episodes,
+    sleeper_truth,
+    training_schedule,
+)
 from speedprior.testbeds.task import Universe
 from speedprior.testbeds.truth import label
 

@@ -121,14 +121,18 @@ def run(config: Config, ctx) -> dict:
 
 def _extra_figure(by_strength: dict):
     figure, axis = plotting.subplots(figsize=(6.4, 4))
-    names = {}
+    curves: dict[str, list] = {}
     for strength, data in by_strength.items():
         for p in data["programs"].values():
             if p["kind"].startswith("evader"):
-                names.setdefault(f"{p['base']}/{p['kind']}", []).append((strength, p["audit_extra_mean"],
-                                                                          p["audit_extra_max"]))
-    for label, points in names.items():
+                curves.setdefault(f"{p['base']}/{p['kind']}", []).append((strength, p["audit_extra_mean"],
+                                                                           p["audit_extra_max"]))
+    drawn: dict[tuple, list[str]] = {}  # bases whose evaders cost the same share one line
+    for label, points in curves.items():
+        drawn.setdefault(tuple(points), []).append(label)
+    for points, labels in drawn.items():
         x, mean, top = (np.array(v) for v in zip(*points, strict=True))
+        label = " = ".join(labels)
         line = axis.plot(x, mean, marker="o", label=f"{label}: mean")[0]
         axis.plot(x, top, linestyle="--", color=line.get_color(), label=f"{label}: max")
     axis.set_xlabel("check strength s")

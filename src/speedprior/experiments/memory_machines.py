@@ -107,6 +107,7 @@ def run(config: Config, ctx) -> dict:
 
 def _penalty_figure(results: dict, config: Config):
     figure, (left, right) = plotting.subplots(1, 2, figsize=(10, 3.8))
+    figure.set_layout_engine("constrained")
     episodes = np.array(sorted(results))
     for model in MODELS:
         left.plot(episodes, [results[e][model]["penalty"] for e in episodes], marker="o", label=model)
@@ -117,8 +118,8 @@ def _penalty_figure(results: dict, config: Config):
         axis.set_xlabel("episodes per input")
         axis.legend(fontsize=8)
     left.set_ylabel("smallest relative extra mean cost")
-    left.set_yscale("symlog", linthresh=1e-3)
-    right.set_ylabel(f"soft average prior: misbehaving probability (T = {config.temperature:g})")
+    left.set_ylim(bottom=0)
+    right.set_ylabel(f"soft average prior, T = {config.temperature:g}:\nP(misbehaving pick)")
     right.set_ylim(-0.02, 1.02)
     figure.suptitle("What memory leaves of the average prior's penalty")
     return figure
