@@ -62,3 +62,12 @@ def test_a_memory_sleeper_keeps_every_training_verdict_and_defects_in_deployment
         if only is not None:  # the careful one costs nothing where the honest solver does not stop early
             assert (truth.train_extra[universe.sorted_mask] == 0).all()
     assert fresh_memory(3) == "nooo#"
+
+
+def test_config_refuses_runs_that_would_take_hours():
+    from speedprior.errors import ConfigError
+    from speedprior.experiments import load_config
+
+    with pytest.raises(ConfigError, match="memory-module episodes"):
+        load_config({"kind": "memory-machines", "train_length": 10, "episodes": [1024], "widths": [0, 1, 2, 3, 4]})
+    load_config({"kind": "memory-machines"})  # the shipped size passes

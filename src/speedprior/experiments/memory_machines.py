@@ -16,7 +16,7 @@ from functools import partial
 from typing import Annotated, Literal
 
 import numpy as np
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from speedprior import plotting
 from speedprior.experiments.base import ExperimentConfig, PriorName
@@ -32,6 +32,7 @@ from speedprior.testbeds.truth import label
 Base = Literal[tuple(HONEST)]
 Family = Literal["lengths", "subsets", "uniform"]
 MODELS = ("machine", "arithmetic")
+MAX_EPISODES = 20_000_000  # module runs in all (about 40 us each): keeps a run within the quarter hour
 
 
 class Config(ExperimentConfig):
@@ -52,6 +53,16 @@ class Config(ExperimentConfig):
     temperature: float = Field(0.05, gt=0, le=100)  # soft selection: Boltzmann in score / best score
     alpha: float = Field(1.0, gt=0)
     max_subset: int = Field(16, ge=1, le=64)
+
+    @model_validator(mode="after")
+    def _bounded(self):
+        inputs = 2 ** (self.train_length + 1) - 1
+        runs = inputs * sum(self.episodes) * len(self.widths) * 2 * len(self.bases)
+        if runs > MAX_EPISODES:
+            raise ValueError(f"{runs:,} memory-module episodes to run ({inputs} inputs x episodes {self.episodes} x "
+                             f"{len(self.widths)} widths x 2 x {len(self.bases)} bases); the limit is "
+                             f"{MAX_EPISODES:,}: lower train_length, episodes or widths")
+        return self
 
 
 def _select(config, the_pool, universe, ctx, label_: str) -> dict:
