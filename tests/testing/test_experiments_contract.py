@@ -44,6 +44,14 @@ TINY = {
     "maze-backdoor": {"seeds": 1, "trigger_bits": [1], "strengths": [0.5], "plant_steps": 1024,
                       "fine_tune_steps": 1024, "checkpoints": 1, "eval_episodes": 8, "hidden": 8, "depth": 2,
                       "workers": 1},
+    "generalisation-checks": {"states": 2, "budget": 40, "train": [0, 2], "checks": [3, 4], "deploy": [5, 6],
+                              "check_budgets": [0, 1], "priors": ["average"], "trials": 4, "families": ["lengths"]},
+    "kt-tradeoff": {"pools": ["natural"], "speeds": ["average"], "weights": [0.0, 1.0], "trials": 4,
+                    "families": ["lengths"], "natural_states": 2, "natural_budget": 40},
+    "deception-checks": {"train_length": 4, "strengths": [0, 2], "bases": ["zigzag"], "kinds": ["sleeper-free",
+                         "evader-free"], "priors": ["average"], "trials": 4, "families": ["lengths"]},
+    "memory-machines": {"train_length": 3, "deploy_length": 2, "bases": ["zigzag"], "widths": [0, 2],
+                        "episodes": [1, 2], "priors": ["average"], "trials": 4, "families": ["lengths"]},
 }
 
 

@@ -22,7 +22,7 @@ from speedprior.testbeds import detection, memory
 from speedprior.testbeds.distributions import FAMILIES, sample_weights
 from speedprior.testbeds.families import HONEST, MISBEHAVING_KINDS, pool
 from speedprior.testbeds.figure import compute_figure, pick_tasks, rates_figure
-from speedprior.testbeds.selection import Pool, PriorResult, run_trials
+from speedprior.testbeds.selection import Pool, pooled, run_trials
 from speedprior.testbeds.task import Universe
 from speedprior.testbeds.truth import label
 
@@ -75,16 +75,6 @@ def _validate(config: Config) -> None:
             raise ConfigError(f"unknown probe {probe!r}; known: {', '.join(PROBES)}")
 
 
-def _pooled(results: list[dict[str, PriorResult]]) -> dict[str, PriorResult]:
-    """Concatenate the trials of several families, prior by prior."""
-    out = {}
-    for name in results[0]:
-        parts = [r[name] for r in results]
-        out[name] = PriorResult(name, *(np.concatenate([getattr(p, f) for p in parts])
-                                        for f in ("selected", "ties", "tie_misbehaving")), parts[0].misbehaving)
-    return out
-
-
 def _trials(config, the_pool, universe, families, ctx, offset: int = 0, label: str = "") -> tuple[dict, dict]:
     """Run every family; return (pooled summary per prior, summary per family per prior)."""
     per_family, raw = {}, []
@@ -95,16 +85,18 @@ def _trials(config, the_pool, universe, families, ctx, offset: int = 0, label: s
                             seed=config.seed * 1009 + offset + f_index, progress=progress)
         raw.append(result)
         per_family[family] = {p: r.summary(the_pool.names, the_pool.kinds) for p, r in result.items()}
-    pooled = {p: r.summary(the_pool.names, the_pool.kinds) for p, r in _pooled(raw).items()}
-    return pooled, per_family
+    summary = {p: r.summary(the_pool.names, the_pool.kinds) for p, r in pooled(raw).items()}
+    return summary, per_family
 
 
 def _table(summary: dict) -> str:
-    lines = ["| prior | misbehaving rate | 95% interval | trials | trials with ties | mean tie size |",
-             "|---|---|---|---|---|---|"]
+    lines = ["| prior | misbehaving rate (machines) | 95% interval | trials | trials with ties | mean tie size | "
+             "rate (behaviours) | 95% interval |", "|---|---|---|---|---|---|---|---|"]
     for prior, s in summary.items():
+        b = s["by_behaviour"]
         lines.append(f"| {prior} | {s['misbehaving_rate']:.3f} | [{s['ci'][0]:.3f}, {s['ci'][1]:.3f}] | {s['trials']} "
-                     f"| {s['trials_with_ties']} | {s['mean_tie_size']:.2f} |")
+                     f"| {s['trials_with_ties']} | {s['mean_tie_size']:.2f} | {b['misbehaving_rate']:.3f} | "
+                     f"[{b['ci'][0]:.3f}, {b['ci'][1]:.3f}] |")
     return "\n".join(lines)
 
 

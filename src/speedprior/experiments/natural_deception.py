@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 from typing import Literal
 
@@ -14,7 +15,7 @@ from speedprior.priors import get_prior
 from speedprior.testbeds.distributions import FAMILIES, sample_weights
 from speedprior.testbeds.figure import rates_figure
 from speedprior.testbeds.natural import UnaryTask, natural_space
-from speedprior.testbeds.selection import run_trials
+from speedprior.testbeds.selection import behaviour_ids, run_trials
 
 # 'sorted' orders words over two symbols; a unary task has one order already
 Family = Literal[tuple(f for f in FAMILIES if f != "sorted")]
@@ -61,7 +62,9 @@ def run(config: Config, ctx) -> dict:
                           f"{config.families} and {config.label!r}")
     task = UnaryTask(config.regex, tuple(config.train), tuple(config.deploy))
     labelled = natural_space(task, config.states, config.budget)
-    pool = labelled.pool(task, config.label)
+    # one behaviour: the same steps and verdicts on every training input and the same deployment verdicts
+    pool = replace(labelled.pool(task, config.label), behaviours=behaviour_ids(
+        labelled.train_steps, labelled.train_outputs, labelled.deploy_outputs))
     summaries, rows = {}, []
     for f_index, family in enumerate(config.families):
         sample = partial(sample_weights, family, task, alpha=config.alpha, max_subset=config.max_subset)
@@ -73,6 +76,8 @@ def run(config: Config, ctx) -> dict:
                     "natural-rates")
     space = {"solvers": len(labelled.machines), "deceptive": int(labelled.deceptive.sum()),
              "breaks": int(labelled.breaks.sum()), "differs": int(labelled.differs.sum()),
+             "behaviours": int(np.unique(pool.behaviours).size),
+             "deceptive_behaviours": int(np.unique(pool.behaviours[labelled.deceptive]).size),
              "deceptive_fraction": float(labelled.deceptive.mean())}
     # How the fastest programs split: are the speed-minimal ones deceptive?
     mean_steps = labelled.train_steps.mean(axis=1)
@@ -89,20 +94,28 @@ def run(config: Config, ctx) -> dict:
              f"Solvers: {space['solvers']}; deceptive (wrong verdict in deployment): {space['deceptive']}; "
              f"breaks (no verdict): {space['breaks']}. Fastest on the uniform distribution: "
              f"{space['fastest_on_uniform']['count']} machines, "
-             f"{space['fastest_on_uniform']['deceptive']} deceptive.\n"]
+             f"{space['fastest_on_uniform']['deceptive']} deceptive. Distinct behaviours (same steps and verdicts "
+             f"on every training input, same deployment verdicts): {space['behaviours']}, "
+             f"{space['deceptive_behaviours']} deceptive.\n",
+             "Rates are counted over machines (ties broken uniformly among tied machines) and over behaviours "
+             "(ties broken uniformly among tied behaviours); `uniform` is every training input alike.\n"]
     best = [f"{k[5:]}: mean {v['mean_steps']:.2f}, max {v['max_steps']}, {v['bits']:.1f} bits"
             for k, v in space.items() if k.startswith("best_")]
     lines.append("Best over each class (uniform weights): " + "; ".join(best) + ".\n")
     for family, summary in summaries.items():
         lines += [f"\n**{family}** ({config.trials} trials)\n",
-                  "| prior | deceptive rate | 95% interval | tie-averaged | trials with ties | mean tie size |",
-                  "|---|---|---|---|---|---|"]
+                  "| prior | deceptive rate (machines) | 95% interval | tie-averaged | mean tie size | "
+                  "deceptive rate (behaviours) | 95% interval | tie-averaged | mean tied behaviours |",
+                  "|---|---|---|---|---|---|---|---|---|"]
         lines += [f"| {p} | {s['misbehaving_rate']:.3f} | [{s['ci'][0]:.3f}, {s['ci'][1]:.3f}] | "
-                  f"{s['tie_averaged_rate']:.3f} | {s['trials_with_ties']} | {s['mean_tie_size']:.1f} |"
-                  for p, s in summary.items()]
+                  f"{s['tie_averaged_rate']:.3f} | {s['mean_tie_size']:.1f} | "
+                  f"{b['misbehaving_rate']:.3f} | [{b['ci'][0]:.3f}, {b['ci'][1]:.3f}] | "
+                  f"{b['tie_averaged_rate']:.3f} | {b['mean_tie_size']:.1f} |"
+                  for p, s in summary.items() for b in [s["by_behaviour"]]]
     ctx.section("Natural program space", "\n".join(lines))
     for family, summary in summaries.items():
         for prior, s in summary.items():
-            ctx.log(family=family, prior=prior, rate=s["misbehaving_rate"], ties=s["mean_tie_size"])
+            ctx.log(family=family, prior=prior, rate=s["misbehaving_rate"], ties=s["mean_tie_size"],
+                    rate_by_behaviour=s["by_behaviour"]["misbehaving_rate"])
     return {"space": space, "by_family": summaries, "label": config.label,
             "steps_mean_range": [float(np.min(mean_steps)), float(np.max(mean_steps))]}

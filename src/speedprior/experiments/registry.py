@@ -23,6 +23,10 @@ KINDS: tuple[str, ...] = (
     "maze-absent-supervisor",
     "maze-cheese",
     "maze-backdoor",
+    "generalisation-checks",
+    "kt-tradeoff",
+    "deception-checks",
+    "memory-machines",
 )
 
 

@@ -5,6 +5,12 @@ bits, measured misbehaviour labels). Each trial draws a task distribution; the s
 the programs with the correct verdict on every input of positive weight; each prior picks a
 minimal-score solver, ties broken uniformly at random with a seeded generator. Rates come
 with 95% Wilson intervals; ties are reported because they are where the randomness enters.
+
+Rates are counted two ways. Over *machines*: a tie is broken uniformly among the tied
+programs, so a behaviour with many near-copies (a symbol written on a cell never read again)
+weighs more. Over *behaviours*: programs with identical costs and verdicts on every training
+input and the same deployment behaviour form one behaviour; a tie is broken uniformly among
+the tied behaviours. When the two differ, tie-breaking by copy count is deciding the rate.
 """
 
 from __future__ import annotations
@@ -35,6 +41,14 @@ def wilson(successes: int, trials: int, z: float = 1.959963984540054) -> tuple[f
     return (lo, hi)
 
 
+def behaviour_ids(*per_program) -> np.ndarray:
+    """One id per program: equal ids for programs whose every given array (costs, verdicts, ...) is equal."""
+    rows = np.concatenate([np.asarray(a, dtype=np.float64).reshape(len(per_program[0]), -1) for a in per_program],
+                          axis=1)
+    _, ids = np.unique(rows, axis=0, return_inverse=True)
+    return ids.reshape(-1).astype(np.int64)
+
+
 @dataclass(frozen=True)
 class Pool:
     """Measured programs: per-input costs, halting, verdicts; description bits; ground-truth labels."""
@@ -48,12 +62,20 @@ class Pool:
     misbehaving: np.ndarray  # bool per program, measured
     keys: np.ndarray  # partition key per input (its length)
     targets: np.ndarray  # correct verdict per input
+    # behaviour id per program (equal ids: no input tells the programs apart); None: from the training data
+    behaviours: np.ndarray | None = None
 
     def __post_init__(self):
         shape = (len(self.names), len(self.keys))
         for name in ("costs", "halted", "outputs"):
             if getattr(self, name).shape != shape:
                 raise SpeedpriorError(f"pool {name} has shape {getattr(self, name).shape}, expected {shape}")
+        if self.behaviours is None:
+            object.__setattr__(self, "behaviours", behaviour_ids(self.costs, self.halted, self.outputs,
+                                                                 self.misbehaving))
+        elif np.shape(self.behaviours) != (len(self.names),):
+            raise SpeedpriorError(f"pool behaviours has shape {np.shape(self.behaviours)}, expected "
+                                  f"({len(self.names)},)")
 
     @classmethod
     def from_truths(cls, truths: Sequence, keys: np.ndarray, targets: np.ndarray) -> Pool:
@@ -65,6 +87,9 @@ class Pool:
             bits=np.array([t.description_bits for t in truths], dtype=np.float64),
             misbehaving=np.array([t.misbehaving for t in truths], dtype=bool),
             keys=np.asarray(keys), targets=np.asarray(targets),
+            behaviours=behaviour_ids(*([t.train.costs for t in truths], [t.train.halted for t in truths],
+                                       [t.train.outputs for t in truths], [t.deploy.costs for t in truths],
+                                       [t.deploy.outputs for t in truths], [t.misbehaving for t in truths])),
         )
 
     def subset(self, keep: Sequence[int]) -> Pool:
@@ -72,16 +97,20 @@ class Pool:
         keep = list(keep)
         return Pool([self.names[i] for i in keep], [self.kinds[i] for i in keep], self.costs[keep],
                     self.halted[keep], self.outputs[keep], self.bits[keep], self.misbehaving[keep],
-                    self.keys, self.targets)
+                    self.keys, self.targets, self.behaviours[keep])
 
-    def solvers(self, weights: np.ndarray) -> np.ndarray:
-        """Indices of the programs with the correct verdict on every input of positive weight."""
+    def solvers(self, weights: np.ndarray, admitted: np.ndarray | None = None) -> np.ndarray:
+        """Indices of the programs with the correct verdict on every input of positive weight
+        (and, given a mask `admitted`, only those it admits, e.g. those passing held-out checks)."""
         support = weights > 0
-        return np.flatnonzero(((self.outputs == self.targets) & self.halted)[:, support].all(axis=1))
+        ok = ((self.outputs == self.targets) & self.halted)[:, support].all(axis=1)
+        if admitted is not None:
+            ok &= np.asarray(admitted, dtype=bool)
+        return np.flatnonzero(ok)
 
-    def batch(self, weights: np.ndarray) -> tuple[CandidateBatch, np.ndarray]:
+    def batch(self, weights: np.ndarray, admitted: np.ndarray | None = None) -> tuple[CandidateBatch, np.ndarray]:
         """The solvers under `weights` as a prior's CandidateBatch, and their indices in the pool."""
-        indices = self.solvers(weights)
+        indices = self.solvers(weights, admitted)
         batch = CandidateBatch(tuple(self.names[i] for i in indices), self.costs[indices], self.halted[indices],
                                weights, self.bits[indices], {"misbehaving": self.misbehaving[indices]})
         return batch, indices
@@ -99,13 +128,16 @@ class Pool:
 
 @dataclass(frozen=True)
 class PriorResult:
-    """One prior over all trials: what it selected, how many ties it faced."""
+    """One prior over all trials: what it selected, how many ties it faced, over machines and over behaviours."""
 
     prior: str
-    selected: np.ndarray  # pool index per trial
+    selected: np.ndarray  # pool index per trial (tie broken uniformly over machines)
     ties: np.ndarray  # size of the minimal set per trial
     tie_misbehaving: np.ndarray  # fraction of the minimal set that misbehaves, per trial
     misbehaving: np.ndarray  # pool labels
+    selected_behaviour: np.ndarray | None = None  # pool index per trial (tie broken uniformly over behaviours)
+    tie_behaviours: np.ndarray | None = None  # distinct behaviours in the minimal set per trial
+    tie_behaviour_misbehaving: np.ndarray | None = None  # fraction of those behaviours that misbehave
 
     @property
     def trials(self) -> int:
@@ -116,23 +148,48 @@ class PriorResult:
         return int(self.misbehaving[self.selected].sum())
 
     def summary(self, names: Sequence[str] | None = None, kinds: Sequence[str] | None = None) -> dict:
-        """Rate with its Wilson interval, tie statistics, and which kinds were picked."""
+        """Rate with its Wilson interval, tie statistics, and which kinds were picked.
+
+        The top-level rate counts over machines; `by_behaviour` holds the same with ties broken
+        over behaviours (present when the trials recorded behaviours)."""
         k, n = self.misbehaving_selected, self.trials
         lo, hi = wilson(k, n)
         out = {
-            "misbehaving_rate": k / n if n else 0.0, "ci": [lo, hi], "trials": n,
+            "misbehaving_rate": k / n if n else 0.0, "ci": [lo, hi], "trials": n, "counted_over": "machines",
             # The expected rate given the tie sets: what infinitely many tie-breaks would give.
             "tie_averaged_rate": float(self.tie_misbehaving.mean()) if n else 0.0,
             "trials_with_ties": int((self.ties > 1).sum()),
             "mean_tie_size": float(self.ties.mean()) if n else 0.0,
             "trials_tie_honest_and_misbehaving": int(((self.tie_misbehaving > 0) & (self.tie_misbehaving < 1)).sum()),
         }
+        if self.selected_behaviour is not None:
+            kb = int(self.misbehaving[self.selected_behaviour].sum())
+            out["by_behaviour"] = {
+                "misbehaving_rate": kb / n if n else 0.0, "ci": list(wilson(kb, n)), "trials": n,
+                "tie_averaged_rate": float(self.tie_behaviour_misbehaving.mean()) if n else 0.0,
+                "trials_with_ties": int((self.tie_behaviours > 1).sum()),
+                "mean_tie_size": float(self.tie_behaviours.mean()) if n else 0.0,
+            }
         if kinds is not None:
             picked: dict[str, int] = {}
             for i in self.selected:
                 picked[kinds[i]] = picked.get(kinds[i], 0) + 1
             out["selected_kinds"] = dict(sorted(picked.items()))
         return out
+
+
+def pooled(results: Sequence[dict[str, PriorResult]]) -> dict[str, PriorResult]:
+    """Concatenate the trials of several runs (e.g. task-distribution families), prior by prior."""
+    out = {}
+    fields = ("selected", "ties", "tie_misbehaving")
+    optional = ("selected_behaviour", "tie_behaviours", "tie_behaviour_misbehaving")
+    for name in results[0]:
+        parts = [r[name] for r in results]
+        extra = {f: np.concatenate([getattr(p, f) for p in parts]) for f in optional
+                 if all(getattr(p, f) is not None for p in parts)}
+        out[name] = PriorResult(name, *(np.concatenate([getattr(p, f) for p in parts]) for f in fields),
+                                parts[0].misbehaving, **extra)
+    return out
 
 
 def run_trials(
@@ -142,19 +199,24 @@ def run_trials(
     trials: int,
     seed: int = 0,
     progress: Callable | None = None,
+    admit: Callable[[int], np.ndarray] | None = None,
 ) -> dict[str, PriorResult]:
-    """Run `trials` selections per prior; `sample(rng)` draws one task distribution (weights per input)."""
+    """Run `trials` selections per prior; `sample(rng)` draws one task distribution (weights per input).
+
+    `admit(t)`, when given, returns a mask over the pool's programs for trial t: only admitted
+    programs compete (e.g. those that pass the held-out checks drawn for that trial)."""
     if trials < 1:
         raise SpeedpriorError(f"trials must be at least 1, got {trials}")
     resolved = [get_prior(p) for p in priors]
     labels = [p if isinstance(p, str) else p.name for p in priors]
-    selected = np.zeros((len(resolved), trials), dtype=np.int64)
-    ties = np.zeros((len(resolved), trials), dtype=np.int64)
-    tie_bad = np.zeros((len(resolved), trials))
+    shape = (len(resolved), trials)
+    selected, by_behaviour = np.zeros(shape, dtype=np.int64), np.zeros(shape, dtype=np.int64)
+    ties, tie_behaviours = np.zeros(shape, dtype=np.int64), np.zeros(shape, dtype=np.int64)
+    tie_bad, tie_behaviour_bad = np.zeros(shape), np.zeros(shape)
     steps = range(trials) if progress is None else progress(range(trials))
     for t in steps:
         weights = sample(np.random.default_rng([seed, t]))
-        batch, indices = pool.batch(weights)
+        batch, indices = pool.batch(weights, None if admit is None else admit(t))
         if not len(batch):
             raise SpeedpriorError(f"trial {t}: no program in the pool solves the task distribution")
         for j, prior in enumerate(resolved):
@@ -163,7 +225,14 @@ def run_trials(
             selected[j, t] = indices[choice]
             ties[j, t] = minimal.size
             tie_bad[j, t] = pool.misbehaving[indices[minimal]].mean()
-    return {label: PriorResult(label, selected[j], ties[j], tie_bad[j], pool.misbehaving)
+            # over behaviours: one representative (the first tied program) per distinct behaviour
+            _, first = np.unique(pool.behaviours[indices[minimal]], return_index=True)
+            representatives = indices[minimal[first]]
+            by_behaviour[j, t] = np.random.default_rng([seed, t, j, 2]).choice(representatives)
+            tie_behaviours[j, t] = representatives.size
+            tie_behaviour_bad[j, t] = pool.misbehaving[representatives].mean()
+    return {label: PriorResult(label, selected[j], ties[j], tie_bad[j], pool.misbehaving, by_behaviour[j],
+                               tie_behaviours[j], tie_behaviour_bad[j])
             for j, label in enumerate(labels)}
 
 
