@@ -99,3 +99,17 @@ def test_mixture_pads_and_masks():
     assert (mask.sum(1)[short] == 1).all() and (mask.sum(1)[~short] == 5).all()
     with pytest.raises(ValueError):
         mixture_batch([], 4, torch.Generator())
+
+
+def test_preamble_cut_to_random_lengths_and_target_kept():
+    suite = transduction_suite(("copy",), n_digits=5, length=3, preamble=4)
+    task = suite.tasks["copy"]
+    tokens, mask = task.batch(200, torch.Generator().manual_seed(0))
+    assert tokens.shape == (200, 4 + 1 + 3 + 1 + 3) and (mask.sum(1) == 3).all()
+    tag = suite.vocab.names.index("<copy>")
+    starts = (tokens == tag).float().argmax(1)
+    assert set(starts.tolist()) == {0, 1, 2, 3, 4}  # every preamble length occurs
+    for row, s in zip(tokens, starts.tolist(), strict=True):
+        assert all(int(v) in suite.filler.tolist() for v in row[:s])
+        assert torch.equal(row[s + 5: s + 8], row[s + 1: s + 4])  # copy
+        assert (row[s + 8:] == PAD).all()

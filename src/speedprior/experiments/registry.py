@@ -20,6 +20,10 @@ KINDS: tuple[str, ...] = (
     "early-exit",
     "growth",
     "fixed-rollouts",
+    "elicitation",
+    "fragility",
+    "capability-decay",
+    "myopia",
 )
 
 

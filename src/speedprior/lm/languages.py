@@ -78,26 +78,47 @@ class Transduction(Task):
     """`[tag] x1..xn SEP f(x)1..f(x)n` over `digits`; `output_map` relabels the outputs (a control)."""
 
     def __init__(self, function: str, digits: torch.Tensor, length: int, tag: int | None = None,
-                 output_map: torch.Tensor | None = None, name: str | None = None):
+                 output_map: torch.Tensor | None = None, name: str | None = None,
+                 filler: torch.Tensor | None = None, preamble: int = 0):
         if function not in TRANSDUCTIONS:
             raise ValueError(f"unknown transduction {function!r}; known: {', '.join(TRANSDUCTIONS)}")
+        if preamble and filler is None:
+            raise ValueError("a preamble needs filler tokens")
         self.function, self.digits, self.length, self.tag, self.output_map = function, digits, length, tag, output_map
         self.name = name or function
-        self.prompt_len = length + 1 + (tag is not None)
+        self.filler, self.preamble = filler, preamble
+        self.prompt_len = preamble + length + 1 + (tag is not None)
         self.target_len = length
 
     def sample(self, n, generator):
+        """Prompts with a full-length preamble of filler tokens (see `batch` for random lengths)."""
         m = len(self.digits)
         x = torch.randint(0, m, (n, self.length), generator=generator)
         y = apply_transduction(self.function, x, m)
         if self.output_map is not None:
             y = self.output_map[y]
         parts = [] if self.tag is None else [torch.full((n, 1), self.tag)]
+        if self.preamble:
+            fill = torch.randint(0, len(self.filler), (n, self.preamble), generator=generator)
+            parts.insert(0, self.filler[fill])
         prompt = torch.cat([*parts, self.digits[x], torch.full((n, 1), SEP)], dim=1)
         return prompt, self.digits[y]
 
+    def batch(self, n, generator):
+        """As `Task.batch`, but the preamble is cut to a random length 0..preamble per sequence and the
+        sequence shifted left (right-padded with <pad>), so the model learns to work at any offset."""
+        tokens, mask = super().batch(n, generator)
+        if not self.preamble:
+            return tokens, mask
+        cut = torch.randint(0, self.preamble + 1, (n,), generator=generator)  # preamble tokens dropped
+        width = tokens.shape[1]
+        source = (torch.arange(width)[None, :] + cut[:, None]).clamp(max=width - 1)
+        keep = torch.arange(width)[None, :] < (width - cut)[:, None]
+        tokens = torch.where(keep, tokens.gather(1, source), torch.full_like(tokens, PAD))
+        return tokens, mask.gather(1, source) & keep
+
     def untagged(self, output_map: torch.Tensor | None = None, name: str | None = None) -> Transduction:
-        """The same behaviour without its tag (what a soft prompt must supply), optionally relabelled."""
+        """The same behaviour without tag or preamble (what a soft prompt must supply), optionally relabelled."""
         return Transduction(self.function, self.digits, self.length, None, output_map, name or self.name)
 
 
@@ -123,22 +144,24 @@ def apply_transduction(function: str, x: torch.Tensor, m: int) -> torch.Tensor:
 
 @dataclass
 class TransductionSuite:
-    """A vocabulary, digit tokens and one tagged task per function: the default model's training data."""
+    """A vocabulary, digit and filler tokens and one tagged task per function: the default model's data."""
 
     vocab: Vocab
     digits: torch.Tensor
+    filler: torch.Tensor
     tasks: dict[str, Transduction]
 
 
-def transduction_suite(functions=TRANSDUCTIONS, n_digits: int = 8, length: int = 6,
-                       extra_tags: tuple[str, ...] = ()) -> TransductionSuite:
-    """Digits 0..n_digits-1, one tag per function (plus unused `extra_tags`), tagged tasks of that length."""
+def transduction_suite(functions=TRANSDUCTIONS, n_digits: int = 8, length: int = 6, preamble: int = 0,
+                       n_filler: int = 8) -> TransductionSuite:
+    """Digits 0..n_digits-1, one tag per function, tagged tasks of that length after a random preamble of
+    0..`preamble` filler tokens (so that a soft prompt of up to that many tokens sits where text was seen)."""
     vocab = Vocab()
     digits = vocab.block("d", n_digits)
-    tasks = {f: Transduction(f, digits, length, tag=vocab.add(f"<{f}>")) for f in functions}
-    for tag in extra_tags:
-        vocab.add(tag)
-    return TransductionSuite(vocab, digits, tasks)
+    filler = vocab.block("f", n_filler)
+    tasks = {f: Transduction(f, digits, length, tag=vocab.add(f"<{f}>"), filler=filler, preamble=preamble)
+             for f in functions}
+    return TransductionSuite(vocab, digits, filler, tasks)
 
 
 def derangement(n: int, generator: torch.Generator) -> torch.Tensor:
