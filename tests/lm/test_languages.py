@@ -61,13 +61,13 @@ def test_same_seed_same_batch():
 
 def test_arithmetic_sentence_forms():
     v = Vocab()
-    digits = v.block("d", 5)
-    add = (torch.arange(5)[:, None] + torch.arange(5)) % 5
+    digits = v.block("d", 9)
+    add = torch.arange(5)[:, None] + torch.arange(5)
     a, b = torch.tensor([2, 4]), torch.tensor([1, 3])
     for form, order in (("infix", "a+b"), ("prefix", "+ab"), ("postfix", "ab+")):
         lang = ArithmeticLanguage("L", digits, v.add(f"+{form}"), v.add(f"={form}"), form, add)
         words = {"a": digits[a], "b": digits[b], "+": torch.full((2,), lang.plus)}
-        expected = torch.stack([words[c] for c in order] + [torch.full((2,), lang.equals), digits[(a + b) % 5]], 1)
+        expected = torch.stack([words[c] for c in order] + [torch.full((2,), lang.equals), digits[a + b]], 1)
         assert torch.equal(lang.render(a, b), expected)
 
 
@@ -80,8 +80,11 @@ def test_decay_setups(setup):
     assert all("L3" in t.name for t in s.dropped) and not any("L3" in t.name for t in s.kept + s.held_out)
     assert [t.name for t in s.held_out] == (["L0->L1"] if setup == "D" else [])
     tables = [t.table for t in s.kept + s.dropped if isinstance(t, ArithmeticLanguage)]
-    add = (torch.arange(5)[:, None] + torch.arange(5)) % 5
+    add = torch.arange(5)[:, None] + torch.arange(5)
     assert all(torch.equal(t, add) for t in tables) == (setup != "A")
+    assert all(len(t.digits) == 9 for t in s.kept + s.dropped if isinstance(t, ArithmeticLanguage))
+    if setup != "A":
+        assert s.chance == pytest.approx(5 / 25)  # the most frequent sum, 4, occurs 5 times
     translation = next((t for t in s.kept if isinstance(t, Translation)), None)
     if translation is not None:  # the target sentence states the same sum as the source
         prompt, target = translation.sample(8, torch.Generator().manual_seed(0))

@@ -2,13 +2,15 @@
 same model trained normally. A large gap means the normal model pre-caches: it computes, at earlier
 positions, features that only later positions use.
 
-Two query tasks of the same format, `x1 .. xn ?` with one scored answer after the `?`:
+Two query tasks of the same format, `x1 .. xn ?`: every digit position is trained to echo its own digit
+(a local loss, so that each position's own computation, token embeddings included, is trained in both
+modes), and the position of `?` answers a count, the score reported:
 - `pair-count` (pre-caching helps): how many adjacent pairs (x_i, x_i+1) lie in a fixed random set of
-  pairs. Normally, earlier positions learn to flag their pair for the query to count; myopically
-  nothing trains them (their own losses are not scored), and the query position alone cannot tell
+  pairs. Normally, the query's loss trains earlier positions to flag their pair for the query to count;
+  myopically nothing does (echoing a digit needs no pair flag), and the query position alone cannot tell
   which retrieved digit sat next to which.
 - `token-count` (pre-caching should not help): how many x_i lie in a fixed random set of digits, a
-  bag-of-tokens statistic one attention head at the query reads directly from the digits.
+  bag-of-tokens statistic the query reads from what each position computes for its own echo.
 """
 
 from __future__ import annotations
@@ -43,14 +45,15 @@ class QueryTask:
         return self.n_digits + 1 + self.length + 1
 
     def sample(self, n: int, generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
-        """Inputs (n, length + 1) ending in `?` and answers (n,) as count tokens."""
+        """Inputs (n, length + 1) ending in `?`, and targets of the same shape: each digit itself, then the
+        count token at the `?`."""
         x = torch.randint(0, self.n_digits, (n, self.length), generator=generator)
         if self.name == "pair-count":
             count = self.member[x[:, :-1], x[:, 1:]].sum(1)
         else:
             count = self.member[x].sum(1)
         inputs = torch.cat([x, torch.full((n, 1), self.query)], dim=1)
-        return inputs, self.n_digits + 1 + count
+        return inputs, torch.cat([x, (self.n_digits + 1 + count)[:, None]], dim=1)
 
 
 def query_task(name: str, n_digits: int = 6, length: int = 8, seed: int = 0) -> QueryTask:
@@ -69,10 +72,21 @@ def query_task(name: str, n_digits: int = 6, length: int = 8, seed: int = 0) -> 
     return QueryTask(name, n_digits, length, member)
 
 
-def query_loss(model: GPT, inputs: torch.Tensor, answers: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+def query_loss(model: GPT, inputs: torch.Tensor, targets: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """Cross-entropy and accuracy of the answer predicted at the `?` position (the last)."""
-    logits = model(inputs)[:, -1]
-    return F.cross_entropy(logits, answers), (logits.argmax(-1) == answers).float().mean()
+    return _query_scores(model(inputs), targets)
+
+
+def _query_scores(logits, targets):
+    last, answers = logits[:, -1], targets[:, -1]
+    return F.cross_entropy(last, answers), (last.argmax(-1) == answers).float().mean()
+
+
+def training_loss(model: GPT, inputs: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """The query's cross-entropy plus the mean cross-entropy of the digit echoes."""
+    logits = model(inputs)
+    echo = F.cross_entropy(logits[:, :-1].reshape(-1, logits.shape[-1]), targets[:, :-1].reshape(-1))
+    return _query_scores(logits, targets)[0] + echo
 
 
 def train_query_model(task: QueryTask, model_config: GPTConfig, config: TrainConfig, seed: int,
@@ -86,7 +100,7 @@ def train_query_model(task: QueryTask, model_config: GPTConfig, config: TrainCon
     for step in range(1, config.steps + 1):
         for group in opt.param_groups:
             group["lr"] = config.lr * min(1.0, step / max(1, config.warmup))
-        loss, _ = query_loss(model, *task.sample(config.batch_size, gen))
+        loss = training_loss(model, *task.sample(config.batch_size, gen))
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)

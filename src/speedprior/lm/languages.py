@@ -7,10 +7,11 @@ prompt followed by the target, and a model is scored on the target tokens only. 
   of a string of digits: `[tag] x1..xn SEP y1..yn`. With the tag removed, the same pairs are the
   behaviour a soft prompt must elicit; with the outputs relabelled by a fixed permutation they are a
   control behaviour of the same length and entropy that the model never saw.
-- Arithmetic languages (`decay_setup`): sentences `a + b = c` over a modulus, each language with its
-  own digit tokens and word order, for the four capability-decay setups of background/004:
+- Arithmetic languages (`decay_setup`): sentences `a + b = c` with operands below p, each language with
+  its own number words (0 .. 2p-2) and word order, for the four capability-decay setups of background/004:
   (A) unrelated languages (each its own random table c = T[a, b]); (B) shared structure c = a + b with
   different surface forms; (C) as B plus translation tasks; (D) as C with one translation pair held out.
+  (Plain, not modular, addition: a + b mod p has no first-order signal and plateaus for thousands of steps.)
 """
 
 from __future__ import annotations
@@ -175,10 +176,11 @@ def derangement(n: int, generator: torch.Generator) -> torch.Tensor:
 
 
 class ArithmeticLanguage(Task):
-    """Sentences `a + b = c` in one language: its own digits, `+` and `=` words, and word order.
+    """Sentences `a + b = c` in one language: its own number words, `+` and `=` words, and word order.
 
     The task is to complete the sentence: prompt `a + b =` (in the language's order), target `c`.
-    `table[a, b]` is c: addition mod p for shared structure, a random table for an unrelated language.
+    `table[a, b]` (p x p) is c: a + b for shared structure, a random table for an unrelated language;
+    `digits` holds the token of every number 0 .. 2p-2 the table can produce.
     """
 
     def __init__(self, name: str, digits: torch.Tensor, plus: int, equals: int, form: str, table: torch.Tensor):
@@ -195,7 +197,7 @@ class ArithmeticLanguage(Task):
         return torch.stack([*order, eq, dc], dim=1)
 
     def operands(self, n, generator):
-        p = len(self.digits)
+        p = len(self.table)
         return torch.randint(0, p, (n,), generator=generator), torch.randint(0, p, (n,), generator=generator)
 
     def sample(self, n, generator):
@@ -227,13 +229,13 @@ class DecaySetup:
     kept: list[Task]
     dropped: list[Task]
     held_out: list[Task]
-    chance: float  # accuracy of a uniform guess among the p digits
+    chance: float  # accuracy of always answering the dropped language's most frequent c
 
 
-def decay_setup(setup: str, n_languages: int = 4, modulus: int = 7, seed: int = 0) -> DecaySetup:
-    """Setup A, B, C or D with `n_languages` languages mod `modulus`; the last language is the one dropped.
+def decay_setup(setup: str, n_languages: int = 4, modulus: int = 5, seed: int = 0) -> DecaySetup:
+    """Setup A, B, C or D with `n_languages` languages, operands below `modulus`; the last language is dropped.
 
-    Every language has its own digit tokens in a shuffled order and one of three word orders. In C and D
+    Every language has its own number-word tokens in a shuffled order and one of three word orders. In C and D
     every ordered pair of languages gets a translation task; everything that mentions the dropped
     language is dropped with it, so what survives of it can only come through shared structure.
     """
@@ -243,11 +245,12 @@ def decay_setup(setup: str, n_languages: int = 4, modulus: int = 7, seed: int = 
         raise ValueError(f"setup {setup} needs more languages, got {n_languages}")
     gen = torch.Generator().manual_seed(seed)
     vocab = Vocab()
-    add = (torch.arange(modulus)[:, None] + torch.arange(modulus)[None, :]) % modulus
+    words = 2 * modulus - 1
+    add = torch.arange(modulus)[:, None] + torch.arange(modulus)[None, :]
     languages = []
     for i in range(n_languages):
-        digits = vocab.block(f"L{i}d", modulus)[torch.randperm(modulus, generator=gen)]
-        table = add if setup != "A" else torch.randint(0, modulus, (modulus, modulus), generator=gen)
+        digits = vocab.block(f"L{i}d", words)[torch.randperm(words, generator=gen)]
+        table = add if setup != "A" else torch.randint(0, words, (modulus, modulus), generator=gen)
         plus, equals = vocab.add(f"L{i}+"), vocab.add(f"L{i}=")
         languages.append(ArithmeticLanguage(f"L{i}", digits, plus, equals, FORMS[i % len(FORMS)], table))
     dropped_language = languages[-1]
@@ -267,7 +270,8 @@ def decay_setup(setup: str, n_languages: int = 4, modulus: int = 7, seed: int = 
                     held_out.append(task)
                 else:
                     kept.append(task)
-    return DecaySetup(setup, vocab, kept, dropped, held_out, chance=1.0 / modulus)
+    chance = float(torch.bincount(dropped_language.table.flatten()).max()) / modulus**2
+    return DecaySetup(setup, vocab, kept, dropped, held_out, chance=chance)
 
 
 def mixture_batch(tasks: list[Task], n: int, generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
