@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev,ray,tensorboard]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev,lm,ray,tensorboard]'
 	touch $(STAMP)
 
 demo: $(STAMP)

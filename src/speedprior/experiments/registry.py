@@ -27,6 +27,10 @@ KINDS: tuple[str, ...] = (
     "kt-tradeoff",
     "deception-checks",
     "memory-machines",
+    "elicitation",
+    "fragility",
+    "capability-decay",
+    "myopia",
 )
 
 
