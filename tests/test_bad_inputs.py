@@ -42,6 +42,21 @@ def _cases() -> list[dict]:
 CASES = _cases()
 
 
+# Peak memory is read by a small intermediate process: on Linux a child's ru_maxrss starts from the
+# memory of the process it was forked from (the exec records the old image's high-water mark), so a
+# command forked straight from a large pytest worker would report the worker's size, not its own.
+# The intermediate is small, forks the command, reaps it with os.wait4, writes its peak RSS (KiB) to
+# a file and exits with its status.
+_MEASURE = """
+import os, subprocess, sys
+child = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(child.pid, 0)
+open(sys.argv[1], "w").write(str(usage.ru_maxrss))
+code = os.waitstatus_to_exitcode(status)
+sys.exit(code if code >= 0 else 128 - code)
+"""
+
+
 def run_case(case: dict, tmp: Path) -> tuple[int, str, str, float, float]:
     """Run one case: (exit code, stdout, stderr, seconds, peak memory in MiB)."""
     binary = tmp / "binary.bin"
@@ -53,26 +68,29 @@ def run_case(case: dict, tmp: Path) -> tuple[int, str, str, float, float]:
     out_path, err_path, in_path = tmp / ".stdout", tmp / ".stderr", tmp / ".stdin"
     in_path.write_text(case.get("stdin", ""))
     limit = case.get("seconds", 30)
+    peak_path = tmp / ".peak"
     start = time.monotonic()
     with open(in_path) as stdin, open(out_path, "w") as stdout, open(err_path, "w") as stderr:
-        process = subprocess.Popen([sys.executable, "-m", "speedprior", *args], cwd=tmp, env=env,
-                                   stdin=stdin, stdout=stdout, stderr=stderr)
-    # os.wait4 reaps this child alone and reports its own peak resident memory.
+        process = subprocess.Popen([sys.executable, "-c", _MEASURE, str(peak_path), sys.executable, "-m",
+                                    "speedprior", *args], cwd=tmp, env=env, stdin=stdin, stdout=stdout,
+                                   stderr=stderr, start_new_session=True)
     while True:
-        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        pid, status, _ = os.wait4(process.pid, os.WNOHANG)
         if pid:
             break
         if time.monotonic() - start > limit:
-            os.kill(process.pid, signal.SIGKILL)
+            os.killpg(process.pid, signal.SIGKILL)
             os.wait4(process.pid, 0)
             pytest.fail(f"{case['id']}: still running after {limit} s")
         time.sleep(0.02)
+    peak_mb = int(peak_path.read_text()) / 1024
+    peak_path.unlink()
     process.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.monotonic() - start
     texts = out_path.read_text(errors="replace"), err_path.read_text(errors="replace")
     for path in (out_path, err_path, in_path):
         path.unlink()
-    return process.returncode, *texts, seconds, usage.ru_maxrss / 1024
+    return process.returncode, *texts, seconds, peak_mb
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
