@@ -20,6 +20,7 @@ KINDS: tuple[str, ...] = (
     "early-exit",
     "growth",
     "fixed-rollouts",
+    "formula-size",
 )
 
 
