@@ -38,6 +38,7 @@ TINY = {
     "fixed-rollouts": {"length": 4, "n_train": 128, "n_val": 32, "n_test": 32, "hidden": 4, "pad_dim": 2,
                        "max_rollouts": 2, "iterations": 8, "eval_every": 4, "batch_size": 16, **NN},
     "formula-size": {"bases": ["xaig"], "bases_4": ["full"], "samples_4": 2, "samples_4_hardest": 0},
+    "serial-parallel": {"lengths": [3, 6]},
 }
 
 

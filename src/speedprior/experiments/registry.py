@@ -21,6 +21,7 @@ KINDS: tuple[str, ...] = (
     "growth",
     "fixed-rollouts",
     "formula-size",
+    "serial-parallel",
 )
 
 
