@@ -39,6 +39,8 @@ TINY = {
                        "max_rollouts": 2, "iterations": 8, "eval_every": 4, "batch_size": 16, **NN},
     "formula-size": {"bases": ["xaig"], "bases_4": ["full"], "samples_4": 2, "samples_4_hardest": 0},
     "serial-parallel": {"lengths": [3, 6]},
+    "rashomon": {"states": [1, 2], "train": [0, 2], "deploy": [3, 4], "function": "80", "held_out": [7],
+                 "extra_gates": 1},
 }
 
 

@@ -22,6 +22,7 @@ KINDS: tuple[str, ...] = (
     "fixed-rollouts",
     "formula-size",
     "serial-parallel",
+    "rashomon",
 )
 
 
