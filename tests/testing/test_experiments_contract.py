@@ -41,6 +41,7 @@ TINY = {
     "serial-parallel": {"lengths": [3, 6]},
     "rashomon": {"states": [1, 2], "train": [0, 2], "deploy": [3, 4], "function": "80", "held_out": [7],
                  "extra_gates": 1},
+    "double-descent": {"n_train": 20, "n_val": 20, "widths": [5, 20, 80], "targets": [0.3], "seeds": 2},
 }
 
 

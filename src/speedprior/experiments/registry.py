@@ -23,6 +23,7 @@ KINDS: tuple[str, ...] = (
     "formula-size",
     "serial-parallel",
     "rashomon",
+    "double-descent",
 )
 
 
