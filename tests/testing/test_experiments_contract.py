@@ -42,6 +42,9 @@ TINY = {
     "rashomon": {"states": [1, 2], "train": [0, 2], "deploy": [3, 4], "function": "80", "held_out": [7],
                  "extra_gates": 1},
     "double-descent": {"n_train": 20, "n_val": 20, "widths": [5, 20, 80], "targets": [0.3], "seeds": 2},
+    "meta-learning": {"task": "unary-even", "states": 2, "inner_states": 2, "ks": [1, 4], "ls": [1], "orders": ["tnf"],
+                      "episodes": [1, 100],
+                      "priors": ["simplicity", "average"]},
 }
 
 

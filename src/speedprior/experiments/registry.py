@@ -24,6 +24,7 @@ KINDS: tuple[str, ...] = (
     "serial-parallel",
     "rashomon",
     "double-descent",
+    "meta-learning",
 )
 
 
