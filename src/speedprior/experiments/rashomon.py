@@ -23,6 +23,7 @@ from pydantic import Field, model_validator
 from speedprior import plotting
 from speedprior.circuits.circuit import BASES
 from speedprior.circuits.synthesis import Budget, all_circuits, minimum_size
+from speedprior.errors import SpeedpriorError
 from speedprior.experiments.base import ExperimentConfig, NonNegative, Positive
 from speedprior.testbeds.natural import UnaryTask, label_machines, solvers_of
 
@@ -49,7 +50,7 @@ class Config(ExperimentConfig):
     def _task(self):
         try:
             UnaryTask(self.regex, tuple(self.train), tuple(self.deploy))
-        except Exception as error:  # noqa: BLE001 - the library names the bad value
+        except SpeedpriorError as error:  # the library names the bad value
             raise ValueError(str(error)) from None
         if len(set(self.held_out)) != len(self.held_out):
             raise ValueError(f"held_out rows repeat: {self.held_out}")
