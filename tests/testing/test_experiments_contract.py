@@ -61,6 +61,14 @@ TINY = {
                          "evader-free"], "priors": ["average"], "trials": 4, "families": ["lengths"]},
     "memory-machines": {"train_length": 3, "deploy_length": 2, "bases": ["zigzag"], "widths": [0, 2],
                         "episodes": [1, 2], "priors": ["average"], "trials": 4, "families": ["lengths"]},
+    "formula-size": {"bases": ["xaig"], "bases_4": ["full"], "samples_4": 2, "samples_4_hardest": 0},
+    "serial-parallel": {"lengths": [3, 6]},
+    "rashomon": {"states": [1, 2], "train": [0, 2], "deploy": [3, 4], "function": "80", "held_out": [7],
+                 "extra_gates": 1},
+    "double-descent": {"n_train": 20, "n_val": 20, "widths": [5, 20, 80], "targets": [0.3], "seeds": 2},
+    "meta-learning": {"task": "unary-even", "states": 2, "inner_states": 2, "ks": [1, 4], "ls": [1], "orders": ["tnf"],
+                      "episodes": [1, 100],
+                      "priors": ["simplicity", "average"]},
 }
 
 

@@ -91,3 +91,63 @@ def unpack_rows(words, m):
         for j in range(k):
             out[r, j] = (words[j, w] >> shift) & np.uint64(1)
     return out
+
+
+@njit(**JIT)
+def formula_size_table(n_functions, leaves, binary_ops, not_costs_one, max_size):
+    """Minimal formula size of every function (index = truth table), -1 above max_size.
+
+    A formula is a tree: size(f) = min over a root gate `op` and subformulas g, h of
+    size(g) + size(h) + 1, so the functions of size k come from pairs of sizes (i, k-1-i).
+    leaves: int64 truth tables of size 0; binary_ops: 4-bit gate tables (bit a+2b = op(a, b));
+    not_costs_one: a NOT gate of cost 1 applies to any formula. Returns (sizes, order, starts):
+    order[starts[k]:starts[k+1]] lists the functions of size exactly k.
+    """
+    mask = np.int64(n_functions - 1)
+    size = np.full(n_functions, -1, dtype=np.int16)
+    order = np.empty(n_functions, dtype=np.int64)
+    starts = np.zeros(max_size + 2, dtype=np.int64)
+    count = 0
+    for leaf in leaves:
+        if size[leaf] < 0:
+            size[leaf] = 0
+            order[count] = leaf
+            count += 1
+    starts[1] = count
+    for k in range(1, max_size + 1):
+        if count == n_functions:
+            starts[k + 1] = count
+            continue
+        if not_costs_one:
+            for idx in range(starts[k - 1], starts[k]):
+                r = ~order[idx] & mask
+                if size[r] < 0:
+                    size[r] = k
+                    order[count] = r
+                    count += 1
+        for i in range(0, k):
+            j = k - 1 - i
+            if i > j:
+                break
+            for ia in range(starts[i], starts[i + 1]):
+                a = order[ia]
+                first_b = ia if i == j else starts[j]
+                for ib in range(first_b, starts[j + 1]):
+                    b = order[ib]
+                    for op in binary_ops:
+                        r = np.int64(0)
+                        if op & 1:
+                            r |= ~a & ~b
+                        if op & 2:
+                            r |= a & ~b
+                        if op & 4:
+                            r |= ~a & b
+                        if op & 8:
+                            r |= a & b
+                        r &= mask
+                        if size[r] < 0:
+                            size[r] = k
+                            order[count] = r
+                            count += 1
+        starts[k + 1] = count
+    return size, order[:count], starts

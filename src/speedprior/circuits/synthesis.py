@@ -310,3 +310,23 @@ def _enumerate(tt: int, n: int, r: int, basis: str, depth: int | None, limit: in
     if len(circuits) > limit:
         raise BudgetError(f"more than {limit} minimal circuits; raise the enumeration limit (--limit)")
     return circuits
+
+
+def all_circuits(tt: int, n: int, r: int, basis: str = "full", limit: int = 200_000,
+                 budget: Budget | None = None) -> list[Circuit]:
+    """Every circuit of exactly r gates, each gate used, computing `tt`, up to gate numbering and fanin order.
+
+    Raises BudgetError when there are more than `limit` or the budget runs out.
+    """
+    check_basis_name(basis)
+    if not 0 <= n <= MAX_INPUTS or r < 1:
+        raise BudgetError(f"all_circuits takes 0..{MAX_INPUTS} inputs and r >= 1, got n={n}, r={r}")
+    spending = _Spending(budget or Budget(), None)
+    try:
+        found = _distinct(_solve(ChainEncoding(tt, n, r, basis), spending, limit + 1))
+    except BudgetSpent:
+        raise BudgetError(f"enumerating the {r}-gate circuits of {tt:x} ran out of its budget of "
+                          f"{spending.budget.describe()}") from None
+    if len(found) > limit:
+        raise BudgetError(f"more than {limit} circuits of {r} gates compute {tt:x}; raise the limit")
+    return found

@@ -1,4 +1,4 @@
-"""Evaluation tools for trained models (issue 14): soft-prompt elicitation curves with a control and a
+"""Evaluation tools for trained models: soft-prompt elicitation curves with a control and a
 norm-bounded variant (`elicitation`, on peft prompt tuning), fragility under prompt perturbations
 (`fragility`), refusal protections (`protection`), capability-decay metrics (`decay`) and the myopia gap
 (`myopia`). The default model is a small GPT trained here (`default_model`); `hf` wraps it as a

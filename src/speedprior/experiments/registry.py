@@ -31,6 +31,11 @@ KINDS: tuple[str, ...] = (
     "fragility",
     "capability-decay",
     "myopia",
+    "formula-size",
+    "serial-parallel",
+    "rashomon",
+    "double-descent",
+    "meta-learning",
 )
 
 
