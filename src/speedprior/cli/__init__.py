@@ -65,12 +65,24 @@ def _run(argv: list[str] | None) -> int | None:
     except OSError as error:
         _fail(f"{getattr(error, 'filename', '') or ''} {error.strerror or error}".strip())
     except Exception as error:  # a bug: one line, and the traceback only when asked for
+        if _caused_by_interrupt(error):  # a library (numba loading, say) wrapped the Ctrl-C in its own error
+            return EXIT_INTERRUPTED
         if _app.debug:
             traceback.print_exc()
         _say(f"internal error: {type(error).__name__}: {error}"
              + ("" if _app.debug else " (run with --debug for the traceback)"))
         sys.exit(EXIT_INTERNAL)
     return EXIT_OK
+
+
+def _caused_by_interrupt(error: BaseException) -> bool:
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, KeyboardInterrupt):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def _say(message: str) -> None:
