@@ -11,7 +11,7 @@ def test_tm_enumerate_json(cli):
     assert code == 0
     assert {"machines", "halted", "max_steps", "max_steps_machine", "max_ones", "max_ones_machine",
             "seconds"} <= set(result)
-    assert (result["machines"], result["max_steps"], result["max_ones"]) == (16_549, 21, 6)
+    assert (result["machines"], result["max_steps"], result["max_ones"]) == (4_057, 21, 6)
     assert result["max_steps_machine"] == "1RB1RZ_1LB0RC_1LC1LA"
 
 

@@ -69,7 +69,8 @@ def test_h_is_halt_below_8_states_and_the_8th_state_from_8_on():
     machine = parse_standard(eight)
     assert machine.n_states == 8 and machine.next_state[7].tolist() == [7, HALT]
     assert to_standard(machine) == eight
-    assert run(machine, budget=1000).steps == 1000  # A..G walk right into H, which never halts
+    assert run(machine, budget=1000, decide=False).steps == 1000  # A..G walk right into H, which never halts
+    assert run(machine, budget=1000).verdict == "translated-cycler"
 
 
 def test_any_letter_past_the_last_state_halts_as_on_bbchallenge():

@@ -12,6 +12,7 @@ import numpy as np
 from numba import njit, prange
 
 from speedprior._numba import JIT, PARALLEL_JIT
+from speedprior.tm._decide import NONE, decide_word
 
 UNDEFINED = -4
 TAPE_FULL = -5  # stop code: the tape would have grown past max_cells
@@ -136,10 +137,12 @@ def run_word_ktape(next_state, write, move, m, k, undefined_code, word, budget, 
 
 
 @njit(**PARALLEL_JIT)
-def run_batch(next_state, write, move, m, k, undefined_code, words, offsets, budget, max_cells, steps, stops, ones,
-              cancel):
-    """Run every word (words[offsets[j]:offsets[j+1]]) in parallel, filling steps/stops/ones.
+def run_batch(next_state, write, move, m, k, undefined_code, words, offsets, budget, max_cells, decide_steps,
+              decide_warm, steps, stops, ones, reasons, cancel):
+    """Run every word (words[offsets[j]:offsets[j+1]]) in parallel, filling steps/stops/ones/reasons.
 
+    A 1-tape run that exhausts its budget is re-run with the deciders for min(budget,
+    decide_steps) steps; reasons[j] is why it never halts (tm._decide), or NONE.
     After a cancel (cancel[0] != 0) the words not yet finished are left unfilled.
     """
     write1 = np.ascontiguousarray(write[:, 0])
@@ -155,6 +158,10 @@ def run_batch(next_state, write, move, m, k, undefined_code, words, offsets, bud
             for c in range(tape.shape[0] if stop != TAPE_FULL else 0):
                 if tape[c] != 0:
                     count += 1
+            reasons[j] = NONE
+            if stop >= 0 and decide_steps > 0:
+                reasons[j] = decide_word(next_state, write1, move1, m, word, min(budget, decide_steps),
+                                         decide_warm)[3]
         else:
             s, stop, tapes, lo, hi, _ = run_word_ktape(next_state, write, move, m, k, undefined_code, word, budget,
                                                        max_cells, cancel)
