@@ -172,6 +172,7 @@ def _decided_run(machine: TuringMachine, next_state, write, move, word, budget: 
     limit = min(budget, DECIDE_STEPS)
     if 2 * limit + len(word) + 3 > max_cells:
         return None  # the deciders' fixed tape would break the tape limit: run without them
+    _decide.decide_word(next_state, write, move, machine.n_symbols, word, 0, DECIDE_WARM)  # load, untimed
     start = time.perf_counter()
     _, state, steps, reason, tape, head, lo, hi = _decide.decide_word(next_state, write, move, machine.n_symbols,
                                                                       word, limit, DECIDE_WARM)
