@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from speedprior.errors import BudgetError, ParseError
-from speedprior.search.enumerate import enumerate_blank, tnf_machines
+from speedprior.search.enumerate import enumerate_blank, tnf_machines, tnf_tables
 from speedprior.search.evaluate import run_examples
 from speedprior.tm import parse_standard, run
 from speedprior.tm.machine import ACCEPT, REJECT, TuringMachine
@@ -116,3 +116,18 @@ def test_out_of_reach_enumerations_are_refused():
 
     with _pytest.raises(BudgetError, match="out of reach"):
         _enumerate_blank(9, 2, 107)
+
+
+def test_pruned_stream_keeps_exactly_the_machines_that_decide_the_expected_inputs():
+    inputs, expected = ["", "1", "11", "111", "1111"], [True, False, True]
+    examples = [(w, v) for w, v in zip(inputs, expected, strict=False)]
+    def key(m):
+        return m.next_state.tobytes() + m.write.tobytes() + m.move.tobytes()
+
+    full = [key(m) for m in tnf_machines(2, 2, 30, inputs, ("accept", "reject"), undefined="reject")
+            if run_examples(m, examples, 30).solved]
+    pruned = [key(block.machine(i)) for block in tnf_tables(2, 2, 30, inputs, ("accept", "reject"), undefined="reject",
+                                                            expected=expected) for i in range(len(block.ns))]
+    assert len(full) >= 8 and pruned == full  # the same machines, in the same order
+    with pytest.raises(BudgetError, match="expected verdicts"):
+        next(tnf_tables(2, 2, 30, ["1"], ("accept", "reject"), expected=[True, False]))

@@ -17,6 +17,7 @@ from speedprior._numba import JIT, PARALLEL_JIT
 from speedprior.tm._decide import DECIDED, STOPPED, simulate
 
 HALT, UNDEFINED = -1, -4
+PRUNED = -2  # probe_words: no completion of this partial machine gives the expected verdicts
 DECIDE_WARM = 8  # steps a run takes before the deciders start watching it (most runs are shorter)
 STATS = 6  # machines, halted, max_steps, max_ones, nonhalting (decided), undecided (budget exhausted)
 
@@ -181,17 +182,28 @@ def _load(tape, words, a, b, budget):
 
 
 @njit(**JIT)
-def probe_words(ns, wr, mv, m, words, offsets, budget):
-    """Run each word in turn from its own tape; return the first undefined transition reached, or -1."""
+def probe_words(ns, wr, mv, m, words, offsets, budget, expected):
+    """Run each word in turn from its own tape; return the first undefined transition reached, or -1.
+
+    expected[j] (1 accept, 0 reject) for the first len(expected) words asks for pruning: when
+    one of them stops with the other verdict, or runs out of budget, without reaching an
+    undefined transition (so no completion of the machine can change that run), return PRUNED.
+    """
     tape = _scratch(words, offsets, budget)
+    first = -1
     for j in range(offsets.shape[0] - 1):
+        if first >= 0 and j >= expected.shape[0]:
+            break
         start = _load(tape, words, offsets[j], offsets[j + 1], budget)
         hi0 = start + max(offsets[j + 1] - offsets[j], 1) - 1
-        t, _, _, _, _, lo, hi = _simulate(ns, wr, mv, m, tape, start, 0, 0, 0, start, hi0, budget)
+        t, _, state, _, _, lo, hi = _simulate(ns, wr, mv, m, tape, start, 0, 0, 0, start, hi0, budget)
         tape[lo : hi + 1] = 0
         if t >= 0:
-            return t
-    return -1
+            if first < 0:
+                first = t
+        elif j < expected.shape[0] and not (t == STOPPED and (state == -2) == (expected[j] == 1) and state < -1):
+            return PRUNED
+    return first
 
 
 @njit(**JIT)
@@ -284,21 +296,24 @@ def verdict_tables(ns, wr, mv, m, undefined, words, offsets, budget, verdicts, o
 
 
 @njit(**JIT)
-def stream_tables(ns, wr, mv, n, m, words, offsets, budget, stop_code, stop_write, stop_move,
+def stream_tables(ns, wr, mv, n, m, words, offsets, budget, expected, stop_code, stop_write, stop_move,
                   trans, child, nchild, used, ptr, out_ns, out_wr, out_mv):
     """Resume a depth-first walk of the TNF tree for `words`, writing up to len(out_ns) leaves.
 
     The walk's state lives in the arrays (ns/wr/mv: the partial machine; per level: the
     transition branched on, the next child, the child count, states used; ptr = [depth,
     started]), so successive calls stream the leaves. Returns how many leaves were written.
+    `expected` prunes subtrees as in `probe_words` (empty: no pruning).
     """
     count, h = 0, stop_code.shape[0]
     if ptr[1] == 0:
         ptr[1] = 1
-        t = probe_words(ns, wr, mv, m, words, offsets, budget)
+        t = probe_words(ns, wr, mv, m, words, offsets, budget, expected)
         if t < 0:
-            out_ns[0], out_wr[0], out_mv[0] = ns, wr, mv
             ptr[0] = -1
+            if t == PRUNED:
+                return 0
+            out_ns[0], out_wr[0], out_mv[0] = ns, wr, mv
             return 1
         ptr[0] = 0
         trans[0], child[0], nchild[0] = t, 0, h + 2 * m * min(used[0] + 1, n)
@@ -321,7 +336,9 @@ def stream_tables(ns, wr, mv, n, m, words, offsets, budget, stop_code, stop_writ
             k //= targets
             ns[ti], wr[ti], mv[ti] = target, k // 2, -1 if k % 2 == 0 else 1
             now_used = max(used[d], target + 1)
-        t = probe_words(ns, wr, mv, m, words, offsets, budget)
+        t = probe_words(ns, wr, mv, m, words, offsets, budget, expected)
+        if t == PRUNED:
+            continue
         if t < 0:
             out_ns[count], out_wr[count], out_mv[count] = ns, wr, mv
             count += 1

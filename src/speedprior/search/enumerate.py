@@ -253,10 +253,18 @@ def _stream_setup(states, symbols, budget, inputs, stops, input_symbols):
 
 def tnf_tables(states: int, symbols: int | str = 2, budget: int = DEFAULT_BUDGET, inputs: Sequence[str] = ("",),
                stops: Sequence[str] = ("halt",), input_symbols: str | None = None, undefined: str = "halt",
-               chunk: int = 4096) -> Iterator[TableChunk]:
-    """Stream the leaves of `tnf_machines` as chunks of flat tables, walked by a compiled kernel."""
+               chunk: int = 4096, expected: Sequence[bool] = ()) -> Iterator[TableChunk]:
+    """Stream the leaves of `tnf_machines` as chunks of flat tables, walked by a compiled kernel.
+
+    `expected` (verdicts of the first len(expected) inputs) prunes the tree to the machines that
+    may still decide those inputs so: a subtree is dropped as soon as one of them stops with
+    the other verdict or runs out of budget, which no completion of the machine can change.
+    """
     alphabet, in_symbols, words, offsets, options, blank_only = _stream_setup(states, symbols, budget, inputs, stops,
                                                                               input_symbols)
+    if len(expected) > len(tuple(inputs)):
+        raise BudgetError(f"{len(expected)} expected verdicts for {len(tuple(inputs))} inputs")
+    verdicts = np.array([1 if v else 0 for v in expected], np.int8)
     m, size, depth = len(alphabet), states * len(alphabet), states * len(alphabet) + 1
     ns, wr, mv, used0 = _root(states, m, fix_first=blank_only)
     codes = np.array([o[0] for o in options], np.int32)
@@ -267,7 +275,8 @@ def tnf_tables(states: int, symbols: int | str = 2, budget: int = DEFAULT_BUDGET
     ptr = np.zeros(2, np.int64)
     while True:
         out = (np.empty((chunk, size), np.int32), np.empty((chunk, size), np.uint8), np.empty((chunk, size), np.int64))
-        count = int(_kernels.stream_tables(ns, wr, mv, states, m, words, offsets, budget, codes, writes, moves,
+        count = int(_kernels.stream_tables(ns, wr, mv, states, m, words, offsets, budget, verdicts, codes, writes,
+                                           moves,
                                            trans, child, nchild, used, ptr, *out))
         if count:
             yield TableChunk(out[0][:count], out[1][:count], out[2][:count], states, alphabet, in_symbols, undefined)
