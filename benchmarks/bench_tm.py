@@ -1,62 +1,128 @@
-"""Turing machine kernel speed, against a plain Python step loop in the same process.
+"""Turing machine kernel speed against a plain C loop over the same tables, on this CPU.
 
-Prints steps/second of the compiled kernel on bb5 (47,176,870 steps), of a plain Python loop
-over the same tables (run for a fixed slice of steps and extrapolated), their ratio, and the
-wall time of `tm stats` for sipser-0n1n-halving over every input of length 0..18.
-Targets: bb5 in <= 0.5 s after warm-up; the stats run in < 30 s.
+Compiles benchmarks/tm_reference.c with the system compiler (`cc -O2`; skipped with a
+message where there is none) and times, as the fastest of REPEATS runs each:
+- bb5 from the blank tape (47,176,870 steps), the compiled kernel against the C loop;
+- every input of length 0..18 to sipser-0n1n-halving (budget 100,000 each), the compiled
+  batch on one thread against the C loop (one thread), and the batch on every thread.
+Times are CPU time of this process (time.process_time; the C loop the same), so that on a
+machine shared with other work the time given to other processes is not counted; the batch
+on every thread is wall time. Prints the CPU model, the times, their spread over the repeats
+(cache and frequency effects of a shared machine remain) and the ratio kernel time / C time.
+Target: ratio <= 1.5.
 
     .venv/bin/python benchmarks/bench_tm.py
 """
 
+import os
+import platform
+import shutil
+import subprocess
+import tempfile
 import time
 
+import numba
 import numpy as np
-from timing import best_of
 
-from speedprior.tm import get_machine, run
-from speedprior.tm.stats import step_statistics
+from speedprior.measure.inputs import all_words
+from speedprior.tm import _kernels, get_machine, run
+from speedprior.tm.run import run_batch
 
-PYTHON_STEPS = 2_000_000
+REPEATS = 5
+LENGTHS = range(0, 19)
+BATCH_BUDGET = 100_000
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def python_loop(machine, steps):
-    """A straightforward Python interpreter over the same dense tables (dict tape)."""
-    next_state = machine.next_state.tolist()
-    write = machine.write[:, :, 0].tolist()
-    move = machine.move[:, :, 0].tolist()
-    tape, head, state = {}, 0, 0
-    for _ in range(steps):
-        symbol = tape.get(head, 0)
-        target = next_state[state][symbol]
-        tape[head] = write[state][symbol]
-        head += move[state][symbol]
-        if target < 0:
-            break
-        state = target
-    return tape
+def cpu_model() -> str:
+    """The CPU's model name from /proc/cpuinfo (x86 and ARM), else what platform knows."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                if key.strip() in ("model name", "Model", "Hardware", "cpu model"):
+                    return value.strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def compile_reference(folder: str) -> str | None:
+    """Path of the compiled C reference, or None when there is no C compiler."""
+    compiler = shutil.which("cc") or shutil.which("gcc") or shutil.which("clang")
+    if compiler is None:
+        return None
+    binary = os.path.join(folder, "tm_reference")
+    subprocess.run([compiler, "-O2", "-o", binary, os.path.join(HERE, "tm_reference.c")], check=True)
+    return binary
+
+
+def reference(binary: str, machine, budget: int, mode: int, extra: str = "") -> tuple[int, float]:
+    """(steps, fastest seconds) of the C loop on `machine`: mode 0 blank tape, 1 every word of LENGTHS."""
+    lines = [f"{machine.n_states} {machine.n_symbols} {budget} {REPEATS} {mode}"]
+    for ns, w, d in zip(machine.next_state.reshape(-1), machine.write.reshape(-1), machine.move.reshape(-1),
+                        strict=True):
+        lines.append(f"{ns} {w} {d}")
+    out = subprocess.run([binary], input="\n".join(lines) + "\n" + extra, capture_output=True, text=True, check=True)
+    steps, _, seconds = out.stdout.split()
+    return int(steps), float(seconds)
+
+
+def fastest(function, repeats=REPEATS, clock=time.process_time) -> tuple[float, float, object]:
+    """(fastest, slowest seconds by `clock`, last result) of `repeats` calls."""
+    times = []
+    for _ in range(repeats):
+        start = clock()
+        result = function()
+        times.append(clock() - start)
+    return min(times), max(times), result
+
+
+def bb5_kernel(machine):
+    tables = (machine.next_state.reshape(-1), np.ascontiguousarray(machine.write.reshape(-1)),
+              np.ascontiguousarray(machine.move.reshape(-1)).astype(np.int64))
+    word, idle = np.zeros(0, np.uint8), np.zeros(1, np.uint8)
+    return _kernels.run_word_1tape(*tables, machine.n_symbols, machine.undefined_code, word, 10**9, 1 << 32, idle)[0]
+
+
+def batch(machine, words_by_length):
+    return sum(int(run_batch(machine, w, BATCH_BUDGET).steps.sum()) for w in words_by_length)
 
 
 def main():
+    print(f"CPU: {cpu_model()} ({os.cpu_count()} logical cores); load average {os.getloadavg()[0]:.1f}")
     bb5 = get_machine("bb5")
-    run(bb5, budget=1000)  # compile or load the cached kernel
-    kernel_seconds, result = best_of(3, lambda: run(bb5))
-    assert (result.steps, result.ones) == (47_176_870, 4_098)
-    kernel_rate = result.steps / kernel_seconds
-    python_seconds, _ = best_of(1, lambda: python_loop(bb5, PYTHON_STEPS))
-    python_rate = PYTHON_STEPS / python_seconds
-    print(f"bb5 kernel:      {kernel_seconds:.3f} s for {result.steps:,} steps = {kernel_rate / 1e6:,.0f} M steps/s")
-    print(f"python loop:     {python_rate / 1e6:,.2f} M steps/s (over {PYTHON_STEPS:,} steps)")
-    print(f"ratio:           kernel is {kernel_rate / python_rate:,.0f}x the Python loop")
+    run(bb5, budget=1000)
+    bb5_kernel(bb5)  # compile or load the cached kernels
+    best, worst, steps = fastest(lambda: bb5_kernel(bb5))
+    assert steps == 47_176_870
     halving = get_machine("sipser-0n1n-halving")
-    step_statistics(halving, range(0, 4))  # warm-up
-    start = time.perf_counter()
-    report = step_statistics(halving, range(0, 19))
-    stats_seconds = time.perf_counter() - start
-    inputs = int(np.sum([row["inputs"] for row in report["lengths"]]))
-    print(f"tm stats halving 0..18: {inputs:,} inputs in {stats_seconds:.2f} s "
-          f"({inputs / stats_seconds:,.0f} inputs/s)")
-    print(f"targets: bb5 <= 0.5 s: {'met' if kernel_seconds <= 0.5 else 'MISSED'}; "
-          f"stats < 30 s: {'met' if stats_seconds < 30 else 'MISSED'}")
+    words = [all_words(len(halving.input_symbols), n) for n in LENGTHS]
+    batch(halving, words[:4])
+    previous = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        b_best, b_worst, b_steps = fastest(lambda: batch(halving, words))
+    finally:
+        numba.set_num_threads(previous)
+    t_best, t_worst, _ = fastest(lambda: batch(halving, words), clock=time.perf_counter)
+    print(f"bb5 kernel:          {best:.3f} s fastest of {REPEATS} (slowest {worst:.3f} s)")
+    print(f"halving 0..18 batch: {b_best:.3f} s on 1 thread (slowest {b_worst:.3f} s); {t_best:.3f} s on "
+          f"{previous} threads (wall); {b_steps:,} steps")
+    with tempfile.TemporaryDirectory() as folder:
+        binary = compile_reference(folder)
+        if binary is None:
+            print("no C compiler (cc, gcc or clang): the C reference and the ratios are skipped")
+            return
+        c_steps, c_bb5 = reference(binary, bb5, 10**9, 0)
+        assert c_steps == 47_176_870
+        codes = " ".join(str(int(c)) for c in halving.input_alphabet_indices())
+        c_batch_steps, c_batch = reference(binary, halving, BATCH_BUDGET, 1,
+                                           f"{LENGTHS.start} {LENGTHS.stop - 1} {len(halving.input_symbols)} {codes}")
+        assert c_batch_steps == b_steps, (c_batch_steps, b_steps)
+    print(f"C loop (cc -O2):     bb5 {c_bb5:.3f} s; halving batch {c_batch:.3f} s (1 thread)")
+    for name, ratio in (("bb5", best / c_bb5), ("halving batch, 1 thread", b_best / c_batch)):
+        print(f"ratio kernel / C, {name}: {ratio:.2f} (target <= 1.5: {'met' if ratio <= 1.5 else 'MISSED'})")
 
 
 if __name__ == "__main__":

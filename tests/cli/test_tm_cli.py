@@ -11,7 +11,7 @@ def test_tm_run_json_is_exact(cli):
     code, out, _ = cli("tm", "run", "--machine", "bb4", "--json")
     result = json.loads(out)
     assert code == 0
-    assert set(result) == {"halted", "accepted", "steps", "ones", "seconds"}
+    assert set(result) == {"halted", "accepted", "steps", "ones", "verdict", "seconds"} and result["verdict"] == "halt"
     assert (result["halted"], result["accepted"], result["steps"], result["ones"]) == (True, None, 107, 13)
 
 

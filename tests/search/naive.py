@@ -61,17 +61,17 @@ def tnf_machines_naive(states: int, symbols: int | str = 2, budget: int = DEFAUL
 
 
 def enumerate_blank_naive(states: int, symbols: int = 2, budget: int = DEFAULT_BUDGET) -> dict:
-    """The same walk as `enumerate_blank` in plain Python (re-running every node from scratch).
+    """The same TNF-1RB walk as `enumerate_blank` in plain Python (re-running every node from scratch, no deciders).
 
     Returns machines, halted, max_steps, max_ones (and the champions' Standard strings).
     """
     _check(states, symbols, budget)
-    out = {"machines": 0, "halted": 0, "max_steps": -1, "max_ones": -1,
-           "max_steps_machine": "", "max_ones_machine": ""}
+    out = {"machines": 0, "halted": 0, "max_steps": -1, "max_steps_machine": "", "max_ones": -1,
+           "max_ones_machine": ""}
     root = _root(states, symbols, fix_first=True)
-    stack = [(root[0].tolist(), root[1].tolist(), root[2].tolist(), root[3])]
+    stack = [(root[0].tolist(), root[1].tolist(), root[2].tolist(), root[3], max(wr for wr in root[1].tolist()) + 1)]
     while stack:
-        ns, wr, mv, used = stack.pop()
+        ns, wr, mv, used, written = stack.pop()
         branch, state, steps, tape, _ = run_partial(ns, wr, mv, symbols, [], budget)
         if branch < 0:  # a leaf: it stopped, or the budget ran out
             out["machines"] += 1
@@ -85,15 +85,16 @@ def enumerate_blank_naive(states: int, symbols: int = 2, budget: int = DEFAULT_B
                     out["max_ones"], out["max_ones_machine"] = ones, text
             continue
         children = []
-        c = (ns.copy(), wr.copy(), mv.copy(), used)
+        c = (ns.copy(), wr.copy(), mv.copy(), used, written)
         c[0][branch], c[1][branch], c[2][branch] = HALT, 1, 1
         children.append(c)
-        for write in range(symbols):
-            for move in (-1, 1):
-                for target in range(min(used + 1, states)):
-                    c = (ns.copy(), wr.copy(), mv.copy(), max(used, target + 1))
-                    c[0][branch], c[1][branch], c[2][branch] = target, write, move
-                    children.append(c)
+        if ns.count(UNDEFINED) > 1:  # at the last undefined transition only the halt is offered
+            for write in range(min(written + 1, symbols)):  # symbols first written in order
+                for move in (-1, 1):
+                    for target in range(min(used + 1, states)):
+                        c = (ns.copy(), wr.copy(), mv.copy(), max(used, target + 1), max(written, write + 1))
+                        c[0][branch], c[1][branch], c[2][branch] = target, write, move
+                        children.append(c)
         stack.extend(reversed(children))
     return out
 

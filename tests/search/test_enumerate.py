@@ -6,20 +6,22 @@ import numpy as np
 import pytest
 
 from speedprior.errors import BudgetError, ParseError
-from speedprior.search.enumerate import enumerate_blank, tnf_machines
+from speedprior.search.enumerate import enumerate_blank, tnf_machines, tnf_tables
 from speedprior.search.evaluate import run_examples
 from speedprior.tm import parse_standard, run
 from speedprior.tm.machine import ACCEPT, REJECT, TuringMachine
 from tests.search.naive import enumerate_blank_naive
 
-# (states, machines, halted, max steps, max ones) for 2 symbols, budget 107.
-KNOWN = [(1, 5, 1, 1, 1), (2, 121, 15, 6, 4), (3, 16_549, 1_379, 21, 6), (4, 2_943_669, 183_983, 107, 13)]
+# (states, machines, halted, max steps, max ones) for 2 symbols, budget 107; machines are bbchallenge's
+# TNF-1RB counts (41, 4,057, 620,261).
+KNOWN = [(1, 5, 1, 1, 1), (2, 41, 15, 6, 4), (3, 4_057, 1_379, 21, 6), (4, 620_261, 183_983, 107, 13)]
 
 
 @pytest.mark.parametrize("states, machines, halted, steps, ones", KNOWN)
 def test_blank_enumeration_counts_and_busy_beavers(states, machines, halted, steps, ones):
     summary = enumerate_blank(states, 2, 107)
     assert (summary.machines, summary.halted, summary.max_steps, summary.max_ones) == (machines, halted, steps, ones)
+    assert summary.halted + summary.nonhalting + summary.undecided == machines
     champion = run(parse_standard(summary.max_steps_machine), "", 107)
     assert champion.halted and champion.steps == steps
     assert run(parse_standard(summary.max_ones_machine), "", 107).ones == ones
@@ -37,14 +39,15 @@ def test_one_worker_and_all_workers_agree():
 @pytest.mark.parametrize("seed", range(6))
 def test_kernel_matches_plain_python_on_random_shapes(seed):
     rng = np.random.default_rng(seed)
-    states, symbols = [(1, 2), (1, 3), (2, 2), (2, 3), (3, 2), (1, 4)][seed]
+    states, symbols = [(1, 2), (1, 3), (2, 2), (2, 3), (3, 2), (2, 4)][seed]
     budget = int(rng.integers(0, 40))
     fast = enumerate_blank(states, symbols, budget).to_dict()
     slow = enumerate_blank_naive(states, symbols, budget)
     assert {k: fast[k] for k in slow} == slow
 
 
-def test_stream_on_blank_tape_is_the_same_tree():
+def test_stream_on_blank_tape_walks_the_full_tree():
+    # The stream offers every transition at the last undefined one (not TNF-1RB), so it has more leaves.
     machines = list(tnf_machines(3, 2, 107))
     assert len(machines) == 16_549
     runs = [run(m, "", 107) for m in machines]
@@ -93,8 +96,16 @@ def test_inputs_outside_the_alphabet_are_errors():
 def test_two_state_three_symbol_busy_beaver():
     # S(2, 3) = 38 and Sigma(2, 3) = 9, both reached by 1RB2LB1RZ_2LA2RB1LB.
     summary = enumerate_blank(2, 3, 200)
-    assert (summary.machines, summary.max_steps, summary.max_ones) == (10_393, 38, 9)
+    assert (summary.machines, summary.max_steps, summary.max_ones) == (2_833, 38, 9)
     assert summary.max_steps_machine == "1RB2LB1RZ_2LA2RB1LB"
+    assert summary.machines == summary.halted + summary.nonhalting + summary.undecided
+
+
+def test_halting_counts_agree_with_the_naive_twin_on_every_small_space():
+    for states, symbols, budget in [(1, 2, 50), (2, 2, 50), (3, 2, 50), (2, 3, 60), (1, 5, 20)]:
+        fast = enumerate_blank(states, symbols, budget).to_dict()
+        slow = enumerate_blank_naive(states, symbols, budget)
+        assert {k: fast[k] for k in slow} == slow
 
 
 def test_out_of_reach_enumerations_are_refused():
@@ -105,3 +116,18 @@ def test_out_of_reach_enumerations_are_refused():
 
     with _pytest.raises(BudgetError, match="out of reach"):
         _enumerate_blank(9, 2, 107)
+
+
+def test_pruned_stream_keeps_exactly_the_machines_that_decide_the_expected_inputs():
+    inputs, expected = ["", "1", "11", "111", "1111"], [True, False, True]
+    examples = [(w, v) for w, v in zip(inputs, expected, strict=False)]
+    def key(m):
+        return m.next_state.tobytes() + m.write.tobytes() + m.move.tobytes()
+
+    full = [key(m) for m in tnf_machines(2, 2, 30, inputs, ("accept", "reject"), undefined="reject")
+            if run_examples(m, examples, 30).solved]
+    pruned = [key(block.machine(i)) for block in tnf_tables(2, 2, 30, inputs, ("accept", "reject"), undefined="reject",
+                                                            expected=expected) for i in range(len(block.ns))]
+    assert len(full) >= 8 and pruned == full  # the same machines, in the same order
+    with pytest.raises(BudgetError, match="expected verdicts"):
+        next(tnf_tables(2, 2, 30, ["1"], ("accept", "reject"), expected=[True, False]))

@@ -9,9 +9,10 @@ def test_tm_enumerate_json(cli):
     code, out, _ = cli("tm", "enumerate", "--states", "3", "--json")
     result = json.loads(out)
     assert code == 0
-    assert {"machines", "halted", "max_steps", "max_steps_machine", "max_ones", "max_ones_machine",
-            "seconds"} <= set(result)
-    assert (result["machines"], result["max_steps"], result["max_ones"]) == (16_549, 21, 6)
+    assert {"machines", "halted", "nonhalting", "undecided", "max_steps", "max_steps_machine", "max_ones",
+            "max_ones_machine", "seconds"} <= set(result)
+    assert (result["machines"], result["max_steps"], result["max_ones"]) == (4_057, 21, 6)
+    assert (result["halted"], result["nonhalting"], result["undecided"]) == (1_379, 2_615, 63)
     assert result["max_steps_machine"] == "1RB1RZ_1LB0RC_1LC1LA"
 
 

@@ -44,7 +44,7 @@ def test_batch_kernel_matches_naive_simulator(machine, data, budget):
 @given(machine=machines(max_tapes=1), data=st.data(), budget=st.integers(0, 300))
 def test_single_run_returns_the_final_tape(machine, data, budget):
     word = data.draw(st.text(alphabet="".join(machine.symbols), max_size=8))
-    result = run(machine, word, budget)
+    result = run(machine, word, budget, decide=False)
     steps, stop, tape = simulate(machine, machine.encode_input(word), budget)
     assert (result.steps, result.halted) == (steps, stop is not None)
     cells = {i: machine.symbols.index(ch) for i, ch in enumerate(result.tape) if ch != machine.symbols[0]}
@@ -72,15 +72,15 @@ def test_bb5_record_values():
 
 def test_budget_stops_a_machine_that_never_halts():
     forever = parse_standard("1RA1RA")
-    result = run(forever, budget=1000)
-    assert not result.halted and result.steps == 1000 and result.state == "A"
+    result = run(forever, budget=1000, decide=False)
+    assert not result.halted and result.steps == 1000 and result.state == "A" and result.verdict == "budget"
     assert run(forever, budget=0).steps == 0
 
 
 def test_tape_grows_both_ways():
-    left = run(parse_standard("1LA1LA"), budget=5000)
+    left = run(parse_standard("1LA1LA"), budget=5000, decide=False)
     assert left.ones == 5000 and not left.halted
-    right = run(parse_standard("1RA1RA"), budget=5000)
+    right = run(parse_standard("1RA1RA"), budget=5000, decide=False)
     assert right.ones == 5000
 
 

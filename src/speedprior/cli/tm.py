@@ -23,20 +23,27 @@ def run(
     input: str = typer.Option("", "--input", "-i", help="input on tape 1 (default: blank tape)"),
     budget: int = typer.Option(100_000_000, "--budget", "-b", min=0, max=MAX_BUDGET, help="step budget"),
     max_tape_mb: int = typer.Option(256, "--max-tape-mb", min=1, max=2**40, help=TAPE_HELP),
+    decide: bool = typer.Option(True, "--decide/--no-decide",
+                                help="stop a 1-tape run proved never to halt (cyclers, translated cyclers)"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
 ) -> None:
-    """Run a machine on one input: halted, accepted, steps, non-blank cells (Ctrl-C stops it)."""
+    """Run a machine on one input: verdict, steps, non-blank cells (Ctrl-C stops it).
+
+    The verdict is halt, accept, reject, cycler or translated-cycler (proved never to halt),
+    or budget (still running when the budget ran out).
+    """
     from speedprior.tm import load_machine
     from speedprior.tm import run as run_machine
 
-    result = run_machine(load_machine(machine), input, budget, max_tape_bytes=max_tape_mb << 20)
+    result = run_machine(load_machine(machine), input, budget, max_tape_bytes=max_tape_mb << 20, decide=decide)
     if as_json:
         print_json(result.to_dict())
         return
     verdict = {True: "accepted", False: "rejected", None: "halted" if result.halted else "did not halt"}
-    console.print(f"{verdict[result.accepted]} after {result.steps:,} steps "
-                  f"({'halted' if result.halted else 'budget exhausted'}), {result.ones:,} non-blank cells, "
-                  f"{result.seconds:.3f} s")
+    why = {"budget": "budget exhausted", "cycler": "never halts: a cycler",
+           "translated-cycler": "never halts: a translated cycler"}.get(result.verdict, "halted")
+    console.print(f"{verdict[result.accepted]} after {result.steps:,} steps ({why}), {result.ones:,} non-blank "
+                  f"cells, {result.seconds:.3f} s")
     if len(result.tape) <= 200:
         console.print(f"tape: {escape(result.tape)}", highlight=False)
 
@@ -97,11 +104,14 @@ def enumerate_machines(
     if summary.halted == 0:  # no champion: null rather than the kernel's -1 and ""
         report.update(max_steps=None, max_steps_machine=None, max_ones=None, max_ones_machine=None)
     if as_json:
-        print_json({k: report[k] for k in ("machines", "halted", "max_steps", "max_steps_machine", "max_ones",
-                                           "max_ones_machine", "seconds", "states", "symbols", "budget")})
+        print_json({k: report[k] for k in ("machines", "halted", "nonhalting", "undecided", "max_steps",
+                                           "max_steps_machine", "max_ones", "max_ones_machine", "seconds", "states",
+                                           "symbols", "budget")})
         return
-    console.print(f"{summary.machines:,} TNF machines with {states} states and {symbols} symbols "
-                  f"({summary.halted:,} halted within {budget:,} steps) in {summary.seconds:.2f} s")
+    console.print(f"{summary.machines:,} TNF machines with {states} states and {symbols} symbols in "
+                  f"{summary.seconds:.2f} s: {summary.halted:,} halted within {budget:,} steps, "
+                  f"{summary.nonhalting:,} proved never to halt (cyclers, translated cyclers), "
+                  f"{summary.undecided:,} undecided")
     if summary.halted == 0:
         console.print("no machine halted, so there is no champion")
         return

@@ -14,38 +14,20 @@ import numpy as np
 from numba import njit, prange
 
 from speedprior._numba import JIT, PARALLEL_JIT
+from speedprior.tm._decide import DECIDED, STOPPED, simulate
 
 HALT, UNDEFINED = -1, -4
-BUDGET_OUT, STOPPED = -1, -2  # _simulate's "which transition" answers when no branch is reached
+PRUNED = -2  # probe_words: no completion of this partial machine gives the expected verdicts
+DECIDE_WARM = 8  # steps a run takes before the deciders start watching it (most runs are shorter)
+STATS = 6  # machines, halted, max_steps, max_ones, nonhalting (decided), undecided (budget exhausted)
 
 
 @njit(**JIT)
 def _simulate(ns, wr, mv, m, tape, head, state, steps, ones, lo, hi, budget):
-    """Run from a configuration until an undefined transition, a stop, or the budget.
-
-    Returns (t, head, state, steps, ones, lo, hi): t is the undefined transition reached, or
-    BUDGET_OUT, or STOPPED (then `state` is the stop code and the stop step is counted).
-    The tape must be wide enough for `budget` moves either way from the start.
-    """
-    while steps < budget:
-        t = state * m + tape[head]
-        nxt = ns[t]
-        if nxt == UNDEFINED:
-            return t, head, state, steps, ones, lo, hi
-        old = tape[head]
-        new = wr[t]
-        ones += (new != 0) - (old != 0)
-        tape[head] = new
-        head += mv[t]
-        steps += 1
-        if head < lo:
-            lo = head
-        elif head > hi:
-            hi = head
-        if nxt < 0:
-            return STOPPED, head, nxt, steps, ones, lo, hi
-        state = nxt
-    return BUDGET_OUT, head, state, steps, ones, lo, hi
+    """A plain run (no deciders) from a configuration: (t, head, state, steps, ones, lo, hi), as `simulate`."""
+    t, head, state, steps, ones, lo, hi, _ = simulate(ns, wr, mv, m, tape, head, state, steps, ones, lo, hi, budget,
+                                                      -1, tape, tape, tape)
+    return t, head, state, steps, ones, lo, hi
 
 
 @njit(**JIT)
@@ -70,16 +52,24 @@ def _record(tab_ns, tab_wr, tab_mv, ns, wr, mv, t, code):
 
 
 @njit(**JIT)
-def subtree_blank(ns0, wr0, mv0, used0, n, m, budget, stats, best_steps, best_ones):
-    """Depth-first search of the TNF subtree below one partial machine, on the blank tape.
+def subtree_blank(ns0, wr0, mv0, used0, symbols0, undefined0, n, m, budget, stats, best_steps, best_ones):
+    """Depth-first search of the TNF-1RB subtree below one partial machine, on the blank tape.
 
-    stats[:] = (machines, halted, max_steps, max_ones); best_steps/best_ones (3, n*m) receive
-    the first machine in DFS order reaching each maximum. Only counts leave the kernel.
+    The tree is bbchallenge's: at the last undefined transition the only child is the halt, and
+    a transition may write a symbol only if every smaller one was written before (symbols0:
+    how many are in use, blank included), as states are used in order (used0). undefined0 is
+    the number of undefined transitions of the partial machine. A leaf halted, was decided
+    non-halting (cycler or translated cycler), or ran out of budget.
+    stats[:] = (machines, halted, max_steps, max_ones, nonhalting, undecided); best_steps and
+    best_ones (3, n*m) receive the first machine in DFS order reaching each maximum.
     """
     ns, wr, mv = ns0.copy(), wr0.copy(), mv0.copy()
     depth = n * m + 1
     width = 2 * budget + 3
     tapes = np.zeros((depth, width), dtype=np.uint8)
+    saved = np.zeros(width, dtype=np.uint8)
+    right = np.zeros(width, dtype=np.uint8)
+    left = np.zeros(width, dtype=np.uint8)
     head = np.zeros(depth, np.int64)
     state = np.zeros(depth, np.int64)
     steps = np.zeros(depth, np.int64)
@@ -92,22 +82,29 @@ def subtree_blank(ns0, wr0, mv0, used0, n, m, budget, stats, best_steps, best_on
     child = np.zeros(depth, np.int64)
     nchild = np.zeros(depth, np.int64)
     used = np.zeros(depth, np.int64)
-    machines, halted, max_steps, max_ones = 0, 0, -1, -1
+    written = np.zeros(depth, np.int64)
+    machines, halted, max_steps, max_ones, nonhalting, undecided = 0, 0, -1, -1, 0, 0
 
     c = budget + 1
-    t, h, s, st, on, l, r = _simulate(ns, wr, mv, m, tapes[0], c, 0, 0, 0, c, c, budget)
-    if t < 0:  # the root is itself a leaf: it stopped or ran out of budget
+    t, h, s, st, on, l, r, _ = simulate(ns, wr, mv, m, tapes[0], c, 0, 0, 0, c, c, budget, DECIDE_WARM,
+                                        saved, right, left)
+    if t < 0:  # the root is itself a leaf: it stopped, was decided, or ran out of budget
         machines = 1
         if t == STOPPED:
             halted, max_steps, max_ones = 1, st, on
             _record(best_steps[0], best_steps[1], best_steps[2], ns, wr, mv, -1, 0)
             _record(best_ones[0], best_ones[1], best_ones[2], ns, wr, mv, -1, 0)
-        stats[0], stats[1], stats[2], stats[3] = machines, halted, max_steps, max_ones
+        elif t == DECIDED:
+            nonhalting = 1
+        else:
+            undecided = 1
+        stats[0], stats[1], stats[2], stats[3], stats[4], stats[5] = (machines, halted, max_steps, max_ones,
+                                                                      nonhalting, undecided)
         return
     d = 0
     trans[0], head[0], state[0], steps[0], ones[0], lo[0], hi[0] = t, h, s, st, on, l, r
-    used[0] = used0
-    nchild[0] = 1 + 2 * m * min(used0 + 1, n)
+    used[0], written[0] = used0, symbols0
+    nchild[0] = 1 if undefined0 == 1 else 1 + 2 * min(symbols0 + 1, m) * min(used0 + 1, n)
     while d >= 0:
         if child[d] == nchild[d]:
             ns[trans[d]] = UNDEFINED
@@ -140,25 +137,32 @@ def subtree_blank(ns0, wr0, mv0, used0, n, m, budget, stats, best_steps, best_on
         if dirty_hi[e] >= dirty_lo[e]:
             tapes[e, dirty_lo[e] : dirty_hi[e] + 1] = 0
         tapes[e, lo[d] : hi[d] + 1] = tapes[d, lo[d] : hi[d] + 1]
-        t, h, s, st, on, l, r = _simulate(ns, wr, mv, m, tapes[e], head[d], state[d], steps[d], ones[d],
-                                          lo[d], hi[d], budget)
+        t, h, s, st, on, l, r, _ = simulate(ns, wr, mv, m, tapes[e], head[d], state[d], steps[d], ones[d],
+                                            lo[d], hi[d], budget, DECIDE_WARM, saved, right, left)
         dirty_lo[e], dirty_hi[e] = l, r
-        if t < 0:  # budget exhausted (no halting transition exists below a branch)
+        if t < 0:  # a leaf: decided non-halting or out of budget (no halting transition is defined)
             machines += 1
+            if t == DECIDED:
+                nonhalting += 1
+            else:
+                undecided += 1
             continue
         trans[e], head[e], state[e], steps[e], ones[e], lo[e], hi[e] = t, h, s, st, on, l, r
         used[e] = max(used[d], target + 1)
-        nchild[e] = 1 + 2 * m * min(used[e] + 1, n)
+        written[e] = max(written[d], k // 2 + 1)
+        nchild[e] = 1 if undefined0 - e == 1 else 1 + 2 * min(written[e] + 1, m) * min(used[e] + 1, n)
         child[e] = 0
         d = e
-    stats[0], stats[1], stats[2], stats[3] = machines, halted, max_steps, max_ones
+    stats[0], stats[1], stats[2], stats[3], stats[4], stats[5] = (machines, halted, max_steps, max_ones,
+                                                                  nonhalting, undecided)
 
 
 @njit(**PARALLEL_JIT)
-def frontier_blank(ns, wr, mv, used, n, m, budget, stats, best_steps, best_ones):
+def frontier_blank(ns, wr, mv, used, written, undefined, n, m, budget, stats, best_steps, best_ones):
     """Search every frontier subtree in parallel (row i of each array is one partial machine)."""
     for i in prange(ns.shape[0]):
-        subtree_blank(ns[i], wr[i], mv[i], used[i], n, m, budget, stats[i], best_steps[i], best_ones[i])
+        subtree_blank(ns[i], wr[i], mv[i], used[i], written[i], undefined[i], n, m, budget, stats[i],
+                      best_steps[i], best_ones[i])
 
 
 @njit(**JIT)
@@ -178,17 +182,28 @@ def _load(tape, words, a, b, budget):
 
 
 @njit(**JIT)
-def probe_words(ns, wr, mv, m, words, offsets, budget):
-    """Run each word in turn from its own tape; return the first undefined transition reached, or -1."""
+def probe_words(ns, wr, mv, m, words, offsets, budget, expected):
+    """Run each word in turn from its own tape; return the first undefined transition reached, or -1.
+
+    expected[j] (1 accept, 0 reject) for the first len(expected) words asks for pruning: when
+    one of them stops with the other verdict, or runs out of budget, without reaching an
+    undefined transition (so no completion of the machine can change that run), return PRUNED.
+    """
     tape = _scratch(words, offsets, budget)
+    first = -1
     for j in range(offsets.shape[0] - 1):
+        if first >= 0 and j >= expected.shape[0]:
+            break
         start = _load(tape, words, offsets[j], offsets[j + 1], budget)
         hi0 = start + max(offsets[j + 1] - offsets[j], 1) - 1
-        t, _, _, _, _, lo, hi = _simulate(ns, wr, mv, m, tape, start, 0, 0, 0, start, hi0, budget)
+        t, _, state, _, _, lo, hi = _simulate(ns, wr, mv, m, tape, start, 0, 0, 0, start, hi0, budget)
         tape[lo : hi + 1] = 0
         if t >= 0:
-            return t
-    return -1
+            if first < 0:
+                first = t
+        elif j < expected.shape[0] and not (t == STOPPED and (state == -2) == (expected[j] == 1) and state < -1):
+            return PRUNED
+    return first
 
 
 @njit(**JIT)
@@ -281,21 +296,24 @@ def verdict_tables(ns, wr, mv, m, undefined, words, offsets, budget, verdicts, o
 
 
 @njit(**JIT)
-def stream_tables(ns, wr, mv, n, m, words, offsets, budget, stop_code, stop_write, stop_move,
+def stream_tables(ns, wr, mv, n, m, words, offsets, budget, expected, stop_code, stop_write, stop_move,
                   trans, child, nchild, used, ptr, out_ns, out_wr, out_mv):
     """Resume a depth-first walk of the TNF tree for `words`, writing up to len(out_ns) leaves.
 
     The walk's state lives in the arrays (ns/wr/mv: the partial machine; per level: the
     transition branched on, the next child, the child count, states used; ptr = [depth,
     started]), so successive calls stream the leaves. Returns how many leaves were written.
+    `expected` prunes subtrees as in `probe_words` (empty: no pruning).
     """
     count, h = 0, stop_code.shape[0]
     if ptr[1] == 0:
         ptr[1] = 1
-        t = probe_words(ns, wr, mv, m, words, offsets, budget)
+        t = probe_words(ns, wr, mv, m, words, offsets, budget, expected)
         if t < 0:
-            out_ns[0], out_wr[0], out_mv[0] = ns, wr, mv
             ptr[0] = -1
+            if t == PRUNED:
+                return 0
+            out_ns[0], out_wr[0], out_mv[0] = ns, wr, mv
             return 1
         ptr[0] = 0
         trans[0], child[0], nchild[0] = t, 0, h + 2 * m * min(used[0] + 1, n)
@@ -318,7 +336,9 @@ def stream_tables(ns, wr, mv, n, m, words, offsets, budget, stop_code, stop_writ
             k //= targets
             ns[ti], wr[ti], mv[ti] = target, k // 2, -1 if k % 2 == 0 else 1
             now_used = max(used[d], target + 1)
-        t = probe_words(ns, wr, mv, m, words, offsets, budget)
+        t = probe_words(ns, wr, mv, m, words, offsets, budget, expected)
+        if t == PRUNED:
+            continue
         if t < 0:
             out_ns[count], out_wr[count], out_mv[count] = ns, wr, mv
             count += 1

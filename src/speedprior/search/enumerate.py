@@ -7,10 +7,16 @@ deciders), or any write, any move (L/R) and a next state among those already use
 first unused one. A child that reaches no undefined transition within the budget is a leaf:
 it halted, or it ran out of budget. Transitions never reached stay undefined.
 
-`enumerate_blank` walks the tree for the busy-beaver statistics with a compiled depth-first
-search, parallel over subtrees; `tnf_machines` streams the leaves as machines, for blank or
-for any set of inputs (branching at the first undefined transition reached on any input).
-Neither holds more than a search stack in memory.
+`enumerate_blank` walks the busy-beaver community's tree (bbchallenge's "TNF-1RB"): at the
+last undefined transition only the halt is offered (a machine with no halt left can never
+halt), and a new symbol may be written only if every smaller one was written before, so no
+machine appears twice up to renaming states or symbols (41 / 4,057 / 620,261 machines for
+2 / 3 / 4 states and 2 symbols). Its leaves are halted, decided non-halting (cyclers and
+translated cyclers, tm/_decide.py) or undecided (out of budget); it is a compiled depth-first
+search, parallel over subtrees. `tnf_machines` streams the leaves of the full tree (every
+transition offered everywhere) as machines, for blank or for any set of inputs (branching at
+the first undefined transition reached on any input). Neither holds more than a search
+stack in memory.
 """
 
 from __future__ import annotations
@@ -43,8 +49,10 @@ class EnumerationSummary:
     states: int
     symbols: int
     budget: int
-    machines: int  # leaves of the TNF tree: halted machines plus those out of budget
+    machines: int  # leaves of the TNF-1RB tree: halted + nonhalting + undecided
     halted: int
+    nonhalting: int  # decided never to halt: cyclers and translated cyclers
+    undecided: int  # neither halted nor decided within the budget
     max_steps: int
     max_steps_machine: str
     max_ones: int
@@ -109,21 +117,47 @@ def machine_from_tables(ns, wr, mv, states: int, symbols: int | Sequence[str], u
     )
 
 
+def blank_children(ns, wr, mv, used: int, written: int, t: int, states: int, symbols: int):
+    """Yield (ns, wr, mv, used, written) for each TNF-1RB child at undefined transition t, in the kernel's order.
+
+    The halt first; then, unless t is the last undefined transition (where only the halt is
+    offered), every (write, move, target) with a write among the symbols in use plus the next.
+    """
+    c_ns, c_wr, c_mv = ns.copy(), wr.copy(), mv.copy()
+    c_ns[t], c_wr[t], c_mv[t] = HALT, 1, 1
+    yield c_ns, c_wr, c_mv, used, written
+    if int((ns == UNDEFINED).sum()) == 1:
+        return
+    targets = min(used + 1, states)
+    for write in range(min(written + 1, symbols)):
+        for move in (-1, 1):
+            for target in range(targets):
+                c_ns, c_wr, c_mv = ns.copy(), wr.copy(), mv.copy()
+                c_ns[t], c_wr[t], c_mv[t] = target, write, move
+                yield c_ns, c_wr, c_mv, max(used, target + 1), max(written, write + 1)
+
+
+def blank_root(states: int, symbols: int):
+    """The root of the blank-tape tree: (ns, wr, mv, states used, symbols written, blank included)."""
+    ns, wr, mv, used = _root(states, symbols, fix_first=True)
+    return ns, wr, mv, used, 2 if states >= 2 else 1
+
+
 def _frontier(states: int, symbols: int, budget: int, target: int):
     """Expand the tree breadth-first, keeping DFS order, until `target` nodes (or nothing to expand)."""
-    root = _root(states, symbols, fix_first=True)
-    nodes = [root]
+    nodes = [blank_root(states, symbols)]
     for _ in range(states * symbols):
         if len(nodes) >= target:
             break
         expanded, grew = [], False
-        for ns, wr, mv, used in nodes:
+        for node in nodes:
+            ns, wr, mv, used, written = node
             t = int(_kernels.probe_blank(ns, wr, mv, symbols, budget)[0])
             if t < 0:
-                expanded.append((ns, wr, mv, used))
+                expanded.append(node)
                 continue
             grew = True
-            expanded.extend(_children(ns, wr, mv, used, t, states, symbols, ((HALT, 1, 1),)))
+            expanded.extend(blank_children(ns, wr, mv, used, written, t, states, symbols))
         nodes = expanded
         if not grew:
             break
@@ -149,13 +183,16 @@ def enumerate_blank(states: int, symbols: int = 2, budget: int = DEFAULT_BUDGET,
     wr = np.stack([nodes[i][1] for i in order])
     mv = np.stack([nodes[i][2] for i in order])
     used = np.array([nodes[i][3] for i in order], np.int64)
-    stats = np.zeros((f, 4), np.int64)
+    written = np.array([nodes[i][4] for i in order], np.int64)
+    undefined = (ns == UNDEFINED).sum(axis=1).astype(np.int64)
+    stats = np.zeros((f, _kernels.STATS), np.int64)
     best_steps = np.zeros((f, 3, size), np.int64)
     best_ones = np.zeros((f, 3, size), np.int64)
     previous = numba.get_num_threads()
     numba.set_num_threads(workers)
     try:
-        _kernels.frontier_blank(ns, wr, mv, used, states, symbols, budget, stats, best_steps, best_ones)
+        _kernels.frontier_blank(ns, wr, mv, used, written, undefined, states, symbols, budget, stats, best_steps,
+                                best_ones)
     finally:
         numba.set_num_threads(previous)
     back = np.argsort(order)  # rows back in DFS order
@@ -169,6 +206,7 @@ def enumerate_blank(states: int, symbols: int = 2, budget: int = DEFAULT_BUDGET,
     halted = int(stats[:, 1].sum())
     return EnumerationSummary(
         states, symbols, budget, machines=int(stats[:, 0].sum()), halted=halted,
+        nonhalting=int(stats[:, 4].sum()), undecided=int(stats[:, 5].sum()),
         max_steps=int(stats[i_steps, 2]), max_steps_machine=label(best_steps[i_steps]) if halted else "",
         max_ones=int(stats[i_ones, 3]), max_ones_machine=label(best_ones[i_ones]) if halted else "",
         seconds=round(time.perf_counter() - start, 4),
@@ -215,10 +253,18 @@ def _stream_setup(states, symbols, budget, inputs, stops, input_symbols):
 
 def tnf_tables(states: int, symbols: int | str = 2, budget: int = DEFAULT_BUDGET, inputs: Sequence[str] = ("",),
                stops: Sequence[str] = ("halt",), input_symbols: str | None = None, undefined: str = "halt",
-               chunk: int = 4096) -> Iterator[TableChunk]:
-    """Stream the leaves of `tnf_machines` as chunks of flat tables, walked by a compiled kernel."""
+               chunk: int = 4096, expected: Sequence[bool] = ()) -> Iterator[TableChunk]:
+    """Stream the leaves of `tnf_machines` as chunks of flat tables, walked by a compiled kernel.
+
+    `expected` (verdicts of the first len(expected) inputs) prunes the tree to the machines that
+    may still decide those inputs so: a subtree is dropped as soon as one of them stops with
+    the other verdict or runs out of budget, which no completion of the machine can change.
+    """
     alphabet, in_symbols, words, offsets, options, blank_only = _stream_setup(states, symbols, budget, inputs, stops,
                                                                               input_symbols)
+    if len(expected) > len(tuple(inputs)):
+        raise BudgetError(f"{len(expected)} expected verdicts for {len(tuple(inputs))} inputs")
+    verdicts = np.array([1 if v else 0 for v in expected], np.int8)
     m, size, depth = len(alphabet), states * len(alphabet), states * len(alphabet) + 1
     ns, wr, mv, used0 = _root(states, m, fix_first=blank_only)
     codes = np.array([o[0] for o in options], np.int32)
@@ -229,7 +275,8 @@ def tnf_tables(states: int, symbols: int | str = 2, budget: int = DEFAULT_BUDGET
     ptr = np.zeros(2, np.int64)
     while True:
         out = (np.empty((chunk, size), np.int32), np.empty((chunk, size), np.uint8), np.empty((chunk, size), np.int64))
-        count = int(_kernels.stream_tables(ns, wr, mv, states, m, words, offsets, budget, codes, writes, moves,
+        count = int(_kernels.stream_tables(ns, wr, mv, states, m, words, offsets, budget, verdicts, codes, writes,
+                                           moves,
                                            trans, child, nchild, used, ptr, *out))
         if count:
             yield TableChunk(out[0][:count], out[1][:count], out[2][:count], states, alphabet, in_symbols, undefined)

@@ -116,7 +116,7 @@ def run_examples_general(machine: TuringMachine, examples: Examples, budget: int
     steps, halted, correct = [], [], []
     blank = machine.symbols[0]
     for e in items:
-        result = run(machine, e.input, budget)
+        result = run(machine, e.input, budget, decide=False)  # a cost is the steps actually run
         steps.append(result.steps)
         halted.append(result.halted)
         if isinstance(e.expected, bool):

@@ -101,14 +101,42 @@ class Labelled:
                     task.train_lengths, task.train_targets)
 
 
-def solvers_of(task: UnaryTask, states: int, budget: int) -> list:
-    """Every TNF machine with up to `states` states that decides every training input correctly."""
-    from speedprior.search import TNFSpace, solvers
+@dataclass(frozen=True)
+class _SolverTree:
+    """The TNF space of a task (complete for behaviour on its training and deployment inputs),
+    pruned while it is walked to the machines that may still decide every training input correctly."""
 
-    space = TNFSpace(states, "01", budget, tuple(task.train_inputs + task.deploy_inputs), ("accept", "reject"),
-                     "1", "reject")
+    task: UnaryTask
+    states: int
+    budget: int
+
+    def chunks(self, size: int = 4096):
+        """The pruned space as chunks of flat tables, straight from the compiled walk."""
+        from speedprior.search.chunks import ProgramChunk
+        from speedprior.search.enumerate import STOP_CODES, tnf_tables
+        from speedprior.search.program import bits_rows
+
+        inputs = tuple(self.task.train_inputs + self.task.deploy_inputs)
+        start = 0
+        for block in tnf_tables(self.states, "01", self.budget, inputs, ("accept", "reject"), "1", "reject", size,
+                                expected=[bool(t) for t in self.task.train_targets]):
+            count = len(block.ns)
+            yield ProgramChunk(block.ns, block.wr, block.mv, np.full(count, STOP_CODES["reject"], np.int64),
+                               bits_rows(block.ns, self.states, 2, 2), np.arange(start, start + count, dtype=np.int64),
+                               self.states, block.symbols, block.input_symbols)
+            start += count
+
+
+def solvers_of(task: UnaryTask, states: int, budget: int) -> list:
+    """Every TNF machine with up to `states` states that decides every training input correctly.
+
+    The walk drops a subtree as soon as a training input gets a wrong verdict or none (no
+    completion can change a finished run), which is what brings 4 states within reach.
+    """
+    from speedprior.search import solvers
+
     examples = [(w, bool(t)) for w, t in zip(task.train_inputs, task.train_targets, strict=True)]
-    return list(solvers(space, examples, budget))
+    return list(solvers(_SolverTree(task, states, budget), examples, budget))
 
 
 def label_machines(machines: list[TuringMachine], bits: list[float], task: UnaryTask, budget: int) -> Labelled:

@@ -12,10 +12,12 @@ import numpy as np
 from numba import njit, prange
 
 from speedprior._numba import JIT, PARALLEL_JIT
+from speedprior.tm._decide import NONE, STOPPED, decide_word, simulate
 
 UNDEFINED = -4
 TAPE_FULL = -5  # stop code: the tape would have grown past max_cells
 SLICE = 1 << 20  # steps between two looks at the cancel flag (about a millisecond of work)
+EDGE = 64  # a 1-tape run grows its tape when the head comes this near an end
 
 
 @njit(**JIT)
@@ -41,10 +43,12 @@ def _grow_ktape(tapes):
 def run_word_1tape(next_state, write, move, m, undefined_code, word, budget, max_cells, cancel):
     """Run a 1-tape machine on `word`; return (steps, stop, tape, head).
 
-    stop is the stop code (<0) or the state the budget ran out in (>=0). The loop does the
-    least per step (one branch for every kind of stop, one for the tape's ends) because the
-    busy beavers run it tens of millions of times. Every SLICE steps it leaves the inner loop
-    to read `cancel[0]`: when that is non-zero (Ctrl-C, set from another thread) it returns early.
+    stop is the stop code (<0) or the state the budget ran out in (>=0). The steps are taken
+    by the package's one 1-tape stepping loop (`_decide.simulate`, deciders off) in stretches
+    no longer than the head's distance to the nearer end of the tape, so the loop needs no
+    bounds check; between stretches the tape doubles when the head comes near an end (up to
+    max_cells), and `cancel[0]` is read every SLICE steps: when it is non-zero (Ctrl-C, set from
+    another thread) the run returns early.
     """
     n = word.shape[0]
     size = 2 * n + 1024
@@ -52,33 +56,33 @@ def run_word_1tape(next_state, write, move, m, undefined_code, word, budget, max
     head = (size - n) // 2
     tape[head : head + n] = word
     state, steps = 0, 0
-    stopped = False
-    while steps < budget and not stopped and cancel[0] == 0:
-        limit = min(budget, steps + SLICE)
-        while steps < limit:
+    while steps < budget and cancel[0] == 0:
+        room = min(head, size - 1 - head)
+        if room < EDGE and 2 * size <= max_cells:
+            tape, shift = _grow_1tape(tape)
+            head += shift
+            size = tape.shape[0]
+            continue
+        if room == 0:  # at an end with no room to grow: one checked step
             i = state * m + tape[head]
             nxt = next_state[i]
             steps += 1
-            if nxt < 0:
-                if nxt == UNDEFINED:
-                    state = undefined_code
-                    stopped = True
-                    break
-                state = nxt  # a halting transition still writes and moves
+            if nxt == UNDEFINED:
+                return steps, undefined_code, tape, head
             tape[head] = write[i]
             head += move[i]
             if head < 0 or head >= size:
-                if 2 * size > max_cells:
-                    state = TAPE_FULL
-                    stopped = True
-                    break
-                tape, shift = _grow_1tape(tape)
-                head += shift
-                size = tape.shape[0]
+                return steps, TAPE_FULL, tape, head - move[i]
             if nxt < 0:
-                stopped = True
-                break
+                return steps, nxt, tape, head
             state = nxt
+            continue
+        t, head, state, steps, _, _, _, _ = simulate(next_state, write, move, m, tape, head, state, steps, 0, head,
+                                                     head, min(budget, steps + min(room, SLICE)), -1, tape, tape, tape)
+        if t == STOPPED:
+            return steps, state, tape, head
+        if t >= 0:  # an undefined transition: one more, stopping, step
+            return steps + 1, undefined_code, tape, head
     return steps, state, tape, head
 
 
@@ -136,10 +140,12 @@ def run_word_ktape(next_state, write, move, m, k, undefined_code, word, budget, 
 
 
 @njit(**PARALLEL_JIT)
-def run_batch(next_state, write, move, m, k, undefined_code, words, offsets, budget, max_cells, steps, stops, ones,
-              cancel):
-    """Run every word (words[offsets[j]:offsets[j+1]]) in parallel, filling steps/stops/ones.
+def run_batch(next_state, write, move, m, k, undefined_code, words, offsets, budget, max_cells, decide_steps,
+              decide_warm, steps, stops, ones, reasons, cancel):
+    """Run every word (words[offsets[j]:offsets[j+1]]) in parallel, filling steps/stops/ones/reasons.
 
+    A 1-tape run that exhausts its budget is re-run with the deciders for min(budget,
+    decide_steps) steps; reasons[j] is why it never halts (tm._decide), or NONE.
     After a cancel (cancel[0] != 0) the words not yet finished are left unfilled.
     """
     write1 = np.ascontiguousarray(write[:, 0])
@@ -155,6 +161,10 @@ def run_batch(next_state, write, move, m, k, undefined_code, words, offsets, bud
             for c in range(tape.shape[0] if stop != TAPE_FULL else 0):
                 if tape[c] != 0:
                     count += 1
+            reasons[j] = NONE
+            if stop >= 0 and decide_steps > 0:
+                reasons[j] = decide_word(next_state, write1, move1, m, word, min(budget, decide_steps),
+                                         decide_warm)[3]
         else:
             s, stop, tapes, lo, hi, _ = run_word_ktape(next_state, write, move, m, k, undefined_code, word, budget,
                                                        max_cells, cancel)

@@ -26,7 +26,7 @@ from speedprior.measure.inputs import (
     sorted_words,
 )
 from speedprior.measure.profile import CostProfile
-from speedprior.tm import _interrupt, _kernels
+from speedprior.tm import _decide, _interrupt, _kernels
 from speedprior.tm.machine import ACCEPT, HALT, REJECT, TuringMachine
 
 RUN_BUDGET = 100_000_000  # default for one run: enough for the 5-state busy beaver
@@ -38,6 +38,10 @@ BYTES_PER_INPUT = 96  # per-input results and bookkeeping, measured on `tm stats
 MAX_WORST_CASE_STEPS = 1 << 40  # inputs x budget, the steps taken should no input halt (~1.1e12)
 MAX_LENGTHS = 10_000  # input lengths in one request
 MAX_TAPE_BYTES = 256 << 20  # tape memory of one run, or of all a batch's threads together: 256 MiB
+# Steps over which the non-halting deciders watch a 1-tape run (before `run`, after a batch run
+# that exhausted its budget): loops found later are reported as "budget".
+DECIDE_STEPS = 1 << 16
+DECIDE_WARM = 64  # steps before the deciders start watching
 
 
 @dataclass(frozen=True)
@@ -48,15 +52,18 @@ class RunResult:
     accepted: bool | None  # None: halted with no verdict, or did not halt
     steps: int
     ones: int  # non-blank cells on tape 1 at the end
-    state: str  # 'halt', 'accept', 'reject' or the state the budget ran out in
+    state: str  # 'halt', 'accept', 'reject' or the state the run ended in
     tape: str  # tape 1 from its leftmost to its rightmost non-blank cell, widened to reach the head
     head: int  # head position on tape 1, as an index into `tape`
     seconds: float
+    # 'halt', 'accept', 'reject'; 'cycler' or 'translated-cycler' (proved never to halt at
+    # step `steps`, see tm/_decide.py); or 'budget' (still running when the budget ran out).
+    verdict: str = "budget"
 
     def to_dict(self) -> dict:
         """The JSON form used by `speedprior tm run`."""
         return {"halted": self.halted, "accepted": self.accepted, "steps": self.steps, "ones": self.ones,
-                "seconds": self.seconds}
+                "verdict": self.verdict, "seconds": self.seconds}
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,9 @@ class BatchResult:
     accepted: np.ndarray  # int8: 1 accept, 0 reject, -1 no verdict
     ones: np.ndarray  # int64
     lengths: np.ndarray  # int64, input lengths
+    # int8 per input: 1 cycler, 2 translated cycler (proved never to halt, tm/_decide.py), else 0
+    # (halted, or not decided within DECIDE_STEPS; a decided input's steps are still the budget)
+    nonhalting: np.ndarray | None = None
 
     def profile(self, keys=None, weights=None) -> CostProfile:
         """The steps as a CostProfile, partitioned by input length unless `keys` are given."""
@@ -104,10 +114,12 @@ def _verdict(stop: int) -> bool | None:
 
 
 def run(machine: TuringMachine, input: str = "", budget: int = RUN_BUDGET,
-        max_tape_bytes: int = MAX_TAPE_BYTES) -> RunResult:
+        max_tape_bytes: int = MAX_TAPE_BYTES, decide: bool = True) -> RunResult:
     """Run `machine` on `input` (blank tape if empty) for at most `budget` steps.
 
-    Raises BudgetError if the tapes would grow past `max_tape_bytes` (one byte a cell).
+    With `decide` (1-tape machines), a run proved never to halt within its first DECIDE_STEPS
+    steps stops there, with verdict "cycler" or "translated-cycler" and `steps` the step of
+    the proof. Raises BudgetError if the tapes would grow past `max_tape_bytes` (one byte a cell).
     """
     budget = _check_budget(budget)
     max_cells = _tape_cells(max_tape_bytes, machine.n_tapes)
@@ -117,6 +129,9 @@ def run(machine: TuringMachine, input: str = "", budget: int = RUN_BUDGET,
     idle = np.zeros(1, dtype=np.uint8)
     if k == 1:
         write1, move1 = np.ascontiguousarray(write[:, 0]), np.ascontiguousarray(move[:, 0])
+        decided = _decided_run(machine, next_state, write1, move1, word, budget, max_cells) if decide else None
+        if decided is not None:
+            return decided
         # A zero-budget call loads the compiled kernel, so `seconds` times the run alone.
         _kernels.run_word_1tape(next_state, write1, move1, m, machine.undefined_code, word, 0, max_cells, idle)
         start = time.perf_counter()
@@ -144,11 +159,33 @@ def run(machine: TuringMachine, input: str = "", budget: int = RUN_BUDGET,
     seconds = time.perf_counter() - start
     stop = int(stop)
     names = {HALT: "halt", ACCEPT: "accept", REJECT: "reject"}
+    state = names.get(stop, machine.state_names[stop] if stop >= 0 else "halt")
     return RunResult(
         halted=stop < 0, accepted=_verdict(stop), steps=int(steps), ones=int(np.count_nonzero(first)),
-        state=names.get(stop, machine.state_names[stop] if stop >= 0 else "halt"),
-        tape=_text(machine.symbols, first), head=int(head - lo), seconds=seconds,
+        state=state, tape=_text(machine.symbols, first), head=int(head - lo), seconds=seconds,
+        verdict=state if stop < 0 else "budget",
     )
+
+
+def _decided_run(machine: TuringMachine, next_state, write, move, word, budget: int, max_cells: int):
+    """The RunResult of a 1-tape run the deciders prove never halts within DECIDE_STEPS, else None."""
+    limit = min(budget, DECIDE_STEPS)
+    if 2 * limit + len(word) + 3 > max_cells:
+        return None  # the deciders' fixed tape would break the tape limit: run without them
+    _decide.decide_word(next_state, write, move, machine.n_symbols, word, 0, DECIDE_WARM)  # load, untimed
+    start = time.perf_counter()
+    _, state, steps, reason, tape, head, lo, hi = _decide.decide_word(next_state, write, move, machine.n_symbols,
+                                                                      word, limit, DECIDE_WARM)
+    if reason == _decide.NONE:
+        return None
+    seconds = time.perf_counter() - start
+    marked = np.flatnonzero(tape[lo : hi + 1]) + lo
+    first_cell = min(int(marked[0]), head) if marked.size else head
+    last_cell = max(int(marked[-1]), head) if marked.size else head
+    cells = tape[first_cell : last_cell + 1]
+    return RunResult(halted=False, accepted=None, steps=int(steps), ones=int(np.count_nonzero(cells)),
+                     state=machine.state_names[int(state)], tape=_text(machine.symbols, cells),
+                     head=int(head - first_cell), seconds=seconds, verdict=_decide.REASONS[int(reason)])
 
 
 def _text(symbols: Sequence[str], cells: np.ndarray) -> str:
@@ -187,14 +224,16 @@ def run_batch(machine: TuringMachine, inputs: Sequence[str] | np.ndarray, budget
     steps = np.zeros(count, dtype=np.int64)
     stops = np.zeros(count, dtype=np.int64)
     ones = np.zeros(count, dtype=np.int64)
+    reasons = np.zeros(count, dtype=np.int8)
     next_state, write, move = _flat_tables(machine)
+    decide_steps = DECIDE_STEPS if 2 * DECIDE_STEPS + int(lengths.max(initial=0)) + 3 <= max_cells else 0
     _interrupt.call(_kernels.run_batch, next_state, write, move, machine.n_symbols, machine.n_tapes,
                     machine.undefined_code, np.ascontiguousarray(words, dtype=np.uint8), offsets, budget, max_cells,
-                    steps, stops, ones, work=budget * max(count, 1))
+                    decide_steps, DECIDE_WARM, steps, stops, ones, reasons, work=budget * max(count, 1))
     if np.any(stops == _kernels.TAPE_FULL):
         raise _tape_full(max_tape_bytes, int(steps[stops == _kernels.TAPE_FULL][0]), numba.get_num_threads())
     accepted = np.where(stops == ACCEPT, 1, np.where(stops == REJECT, 0, -1)).astype(np.int8)
-    return BatchResult(steps, stops < 0, accepted, ones, lengths)
+    return BatchResult(steps, stops < 0, accepted, ones, lengths, reasons)
 
 
 def estimate_inputs(alphabet_size: int, lengths: Sequence[int], family: str = "all",
@@ -259,9 +298,9 @@ def steps_profile(
             words = all_words(k, n)
         results.append(run_batch(machine, words, budget, max_tape_bytes))
     if not results:
-        return BatchResult(*(np.zeros(0, dtype=t) for t in (np.int64, bool, np.int8, np.int64, np.int64)))
+        return BatchResult(*(np.zeros(0, dtype=t) for t in (np.int64, bool, np.int8, np.int64, np.int64, np.int8)))
     return BatchResult(*(np.concatenate([getattr(r, f) for r in results]) for f in
-                         ("steps", "halted", "accepted", "ones", "lengths")))
+                         ("steps", "halted", "accepted", "ones", "lengths", "nonhalting")))
 
 
 def _amount(n: int) -> str:
