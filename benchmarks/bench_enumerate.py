@@ -1,7 +1,7 @@
 """TNF enumeration speed: the compiled search against the plain-Python walk of the same tree.
 
 Prints machines/second of `enumerate_blank` (compiled DFS with per-level tape snapshots,
-parallel over subtrees) and of `enumerate_blank_reference` (plain Python, every node re-run
+parallel over subtrees) and of `enumerate_blank_naive` (tests/search/naive.py, plain Python, every node re-run
 from the blank tape) on all 3-state 2-symbol machines with budget 107, their ratio (one
 worker and all workers), and the wall time of all 4-state machines with budget 107.
 Target: 4 states in <= 20 s on 2 cores.
@@ -10,16 +10,21 @@ Target: 4 states in <= 20 s on 2 cores.
 """
 
 import os
+import sys
 import time
+from pathlib import Path
 
 from timing import best_of
 
-from speedprior.search.enumerate import enumerate_blank, enumerate_blank_reference
+from speedprior.search.enumerate import enumerate_blank
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the naive twins live in tests/
+from tests.search.naive import enumerate_blank_naive  # noqa: E402
 
 
 def main():
     enumerate_blank(2, 2, 107)  # compile or load the cached kernels
-    python_seconds, slow = best_of(1, lambda: enumerate_blank_reference(3, 2, 107))
+    python_seconds, slow = best_of(1, lambda: enumerate_blank_naive(3, 2, 107))
     one_seconds, fast_one = best_of(3, lambda: enumerate_blank(3, 2, 107, workers=1))
     all_seconds, fast_all = best_of(3, lambda: enumerate_blank(3, 2, 107))
     assert slow["machines"] == fast_one.machines == fast_all.machines == 16_549

@@ -84,3 +84,30 @@ def test_average_and_max_disagree_on_a_misbehaving_program():
     honest, idler = cand([2, 2, 2, 10], name="honest"), cand([9, 9, 9, 10], name="idler")
     assert AverageSpeed().select([idler, honest]) == 1
     assert MaxSpeed().minimal([idler, honest]).tolist() == [0, 1]
+
+
+def test_a_batch_stacks_candidates_of_one_task_distribution():
+    from speedprior.circuits.synthesis import synthesize
+    from speedprior.errors import SpeedpriorError
+    from speedprior.priors import CandidateBatch, CircuitSize
+
+    weights = np.array([0.5, 0.5, 0.0])
+    a = Candidate("a", CostProfile(np.array([1, 2, 3]), None, None, weights), 4.0, info={"size": 2, "tag": "x"})
+    b = Candidate("b", CostProfile(np.array([5, 6, 7]), np.array([True, True, False]), None, weights), 6.0,
+                  program=synthesize(0x6996, 4, "xaig").circuit)
+    batch = CandidateBatch.from_candidates([a, b])
+    assert len(batch) == 2 and batch.names == ("a", "b")
+    assert batch.costs.dtype == np.float64 and batch.costs.shape == (2, 3) and batch.halted.dtype == bool
+    assert batch.bits.tolist() == [4.0, 6.0] and batch.weights.tolist() == [0.5, 0.5, 0.0]
+    assert batch.info["size"].tolist() == [2, 3] and "tag" not in batch.info  # numbers every candidate has
+    assert CircuitSize().score_batch(batch).tolist() == [2.0, 3.0]
+    assert MaxSpeed().score_batch(batch).tolist() == [2.0, 6.0]  # the weight-0 input does not count
+    other = Candidate("c", CostProfile(np.array([1, 2, 3]), None, None, np.array([1.0, 0.0, 0.0])))
+    with pytest.raises(SpeedpriorError, match="share one task distribution"):
+        CandidateBatch.from_candidates([a, other])
+    with pytest.raises(SpeedpriorError, match="cost profile for every candidate or for none"):
+        CandidateBatch.from_candidates([a, Candidate("bare")])
+    with pytest.raises(SpeedpriorError, match="do not fit"):
+        CandidateBatch(("x",), np.zeros((1, 2)), np.ones((1, 3), bool), np.ones(2), np.zeros(1))
+    # Candidates of different distributions still score one by one.
+    assert AverageSpeed().scores([a, other]).tolist() == [1.5, 1.0]

@@ -11,7 +11,7 @@ from importlib.resources.abc import Traversable
 
 from speedprior.errors import UnknownNameError
 
-_FOLDERS = {"config": "configs", "task": "configs/tasks", "machine": "tm/machines"}
+_FOLDERS = {"config": "configs", "task": "configs/tasks", "sweep": "configs/sweeps", "machine": "tm/machines"}
 
 
 def _folder(what: str) -> Traversable:

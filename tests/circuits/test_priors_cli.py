@@ -6,10 +6,9 @@ import json
 
 import pytest
 
-from speedprior.circuits.priors import CircuitDepth, CircuitSize
 from speedprior.circuits.synthesis import synthesize
 from speedprior.errors import UnknownNameError
-from speedprior.priors import Candidate, get_prior
+from speedprior.priors import Candidate, CircuitDepth, CircuitSize, get_prior
 
 
 def test_circuit_priors_rank_circuits_and_resolve_by_name():

@@ -31,7 +31,7 @@ def test_tm_stats_json(cli):
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["tm", "run", "--machine", "1RB1XB"], "lacks"),
+    (["tm", "run", "--machine", "1RB1XB"], "bad transition"),
     (["tm", "run", "--machine", "1RB1LB_1LA1QZ"], "bad transition"),
     (["tm", "run", "--machine", "no-such-machine"], "not a library machine"),
     (["tm", "run", "--machine", "sipser-0n1n-zigzag", "--input", "0120"], "not in the input alphabet"),

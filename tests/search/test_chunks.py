@@ -4,10 +4,11 @@ import numpy as np
 import pytest
 
 from speedprior.search.chunks import ChunkedSpace, concat, grade_chunk, program_chunks, verdict_chunk
-from speedprior.search.enumerate import tnf_machines, tnf_machines_reference
-from speedprior.search.evaluate import cost_to_verdict, run_examples_reference
+from speedprior.search.enumerate import tnf_machines
+from speedprior.search.evaluate import cost_to_verdict
 from speedprior.search.spaces import LengthSpace, ListSpace, TNFSpace, description_bits, parse_program, program_string
 from speedprior.search.task import Task, language_examples
+from tests.search.naive import run_examples_naive, tnf_machines_naive
 
 EVEN = Task(tuple(language_examples("(11)*", "1", (0, 5))), budget=40, name="even")
 
@@ -23,7 +24,7 @@ def test_compiled_stream_matches_the_python_walk(seed):
     budget = int(rng.integers(1, 25))
     args = (states, symbols, budget, inputs, stops, alphabet, "reject" if seed % 2 else "halt")
     fast = [program_string(m) for m in tnf_machines(*args)]
-    slow = [program_string(m) for m in tnf_machines_reference(*args)]
+    slow = [program_string(m) for m in tnf_machines_naive(*args)]
     assert fast == slow and len(fast) > 0
 
 
@@ -48,7 +49,7 @@ def test_grading_and_verdicts_match_the_general_runner(seed):
         caps = rng.integers(0, 60, size=len(picks))
         costs, results = verdict_chunk(chunk, examples, caps, 15)
         for i, p in enumerate(picks):
-            slow = run_examples_reference(p.machine, examples, 15)
+            slow = run_examples_naive(p.machine, examples, 15)
             assert steps[i].tolist() == slow.steps.tolist() and correct[i].tolist() == slow.correct.tolist()
             assert halted[i].tolist() == slow.halted.tolist()
             expected = cost_to_verdict(p.machine, examples, int(caps[i]), 15)

@@ -51,3 +51,32 @@ def test_search_anneal_json(cli):
 def test_bad_input_is_one_line_and_exit_2(cli, argv):
     code, out, err = cli(*argv)
     assert code == 2 and out == "" and err.startswith("speedprior: error:") and err.count("\n") == 1
+
+
+def test_search_json_is_strict_json(cli):
+    # A measure that is infinite for most programs: nothing non-finite may reach the JSON.
+    code, out, _ = cli("search", "anneal", "--task", "unary-even", "--measure", "max", "--json")
+    assert code == 0
+    json.loads(out, parse_constant=lambda name: pytest.fail(f"--json printed {name}"))
+    code, out, _ = cli("search", "levin", "--task", "unary-even", "--schedule", "phases", "--json")
+    assert code == 0
+    json.loads(out, parse_constant=lambda name: pytest.fail(f"--json printed {name}"))
+
+
+def test_cli_defaults_are_the_library_defaults():
+    import dataclasses
+    import inspect
+
+    from speedprior.cli.search import anneal, levin
+    from speedprior.search.params import AnnealSchedule, DovetailParams, PhaseParams
+
+    def defaults(command):
+        return {name: p.default.default for name, p in inspect.signature(command).parameters.items()}
+
+    for params, command in ((DovetailParams(), levin), (PhaseParams(), levin), (AnnealSchedule(), anneal)):
+        options = defaults(command)
+        for field in dataclasses.fields(params):
+            if field.name == "refine":
+                assert options["no_refine"] is (not params.refine)
+            elif field.name != "max_probes":  # not a CLI option
+                assert options[field.name] == getattr(params, field.name), field.name

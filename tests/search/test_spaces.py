@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from speedprior.errors import ParseError
-from speedprior.search.evaluate import cost_to_verdict, read_output, run_examples, run_examples_reference
+from speedprior.search.evaluate import cost_to_verdict, read_output, run_examples, run_examples_general
 from speedprior.search.spaces import (
     LengthSpace,
     ListSpace,
@@ -18,6 +18,7 @@ from speedprior.search.spaces import (
 )
 from speedprior.search.task import Task, language_examples
 from speedprior.tm import get_machine, parse_standard
+from tests.search.naive import run_examples_naive
 
 EVEN = Task(tuple(language_examples("(11)*", "1", (0, 8))), budget=100, name="unary-even")
 
@@ -87,9 +88,10 @@ def test_compiled_grading_matches_the_general_runner(seed):
         m = machines[int(index)]
         for examples in (list(zip(words, outputs, strict=True)), [(w, bool(b)) for w, b in zip(words, outputs,
                                                                                                  strict=True)]):
-            fast, slow = run_examples(m, examples, 25), run_examples_reference(m, examples, 25)
-            assert fast.steps.tolist() == slow.steps.tolist()
-            assert fast.halted.tolist() == slow.halted.tolist() and fast.correct.tolist() == slow.correct.tolist()
+            fast = run_examples(m, examples, 25)
+            for slow in (run_examples_general(m, examples, 25), run_examples_naive(m, examples, 25)):
+                assert fast.steps.tolist() == slow.steps.tolist()
+                assert fast.halted.tolist() == slow.halted.tolist() and fast.correct.tolist() == slow.correct.tolist()
 
 
 def test_cost_to_verdict_stops_at_the_first_failure_or_the_cap():

@@ -5,9 +5,9 @@ from functools import partial
 import numpy as np
 import pytest
 
+from speedprior.programs import Program, TableProgram
 from speedprior.testbeds.distributions import sample_weights
 from speedprior.testbeds.families import Entry
-from speedprior.testbeds.programs import Program, TableProgram
 from speedprior.testbeds.selection import Pool, run_trials, select_once, wilson
 from speedprior.testbeds.task import Universe, in_language
 from speedprior.testbeds.truth import label

@@ -6,14 +6,26 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from speedprior.errors import ParseError, UnknownNameError
-from speedprior.tm import LIBRARY, get_machine, load_machine, parse_spec, parse_standard, to_spec, to_standard
+from speedprior.tm import (
+    HALT,
+    LIBRARY,
+    UNDEFINED,
+    TuringMachine,
+    get_machine,
+    load_machine,
+    parse_spec,
+    parse_standard,
+    run,
+    to_spec,
+    to_standard,
+)
 
 
 @st.composite
 def standard_strings(draw):
-    q = draw(st.integers(1, 6))
-    m = draw(st.integers(2, 4))
-    letters = [chr(65 + i) for i in range(q)] + ["Z"]
+    q = draw(st.integers(1, 26))
+    m = draw(st.integers(2, 10))
+    letters = [chr(65 + i) for i in range(q)] + (["Z"] if q < 26 else [])
     transition = st.one_of(
         st.just("---"),
         st.tuples(st.integers(0, m - 1), st.sampled_from("LR"), st.sampled_from(letters)).map(
@@ -29,11 +41,61 @@ def test_standard_round_trip(text):
     assert to_standard(parse_standard(text)) == text
 
 
-def test_h_is_read_as_the_halt_state():
+@st.composite
+def standard_machines(draw):
+    """Random 1-tape machines of 1..26 states: tables with halting and undefined transitions."""
+    q = draw(st.integers(1, 26))
+    m = draw(st.integers(2, 10))
+    targets = list(range(q)) + [UNDEFINED] + ([HALT] if q < 26 else [])
+    next_state = np.array(draw(st.lists(st.sampled_from(targets), min_size=q * m, max_size=q * m)))
+    write = np.array(draw(st.lists(st.integers(0, m - 1), min_size=q * m, max_size=q * m)))
+    move = np.array(draw(st.lists(st.sampled_from([-1, 1]), min_size=q * m, max_size=q * m)))
+    defined = next_state != UNDEFINED
+    return TuringMachine(next_state.reshape(q, m), (write * defined).reshape(q, m, 1),
+                         (move * defined).reshape(q, m, 1), symbols=tuple(str(i) for i in range(m)))
+
+
+@given(standard_machines())
+def test_machines_of_up_to_26_states_survive_printing_and_parsing(machine):
+    again = parse_standard(to_standard(machine))
+    np.testing.assert_array_equal(again.next_state, machine.next_state)
+    np.testing.assert_array_equal(again.write, machine.write)
+    np.testing.assert_array_equal(again.move, machine.move)
+
+
+def test_h_is_halt_below_8_states_and_the_8th_state_from_8_on():
     assert to_standard(parse_standard("1RB1LB_1LA1RH")) == "1RB1LB_1LA1RZ"
+    eight = "_".join(f"1R{chr(66 + i)}0LA" for i in range(7)) + "_1RH1RZ"  # state H loops on 0
+    machine = parse_standard(eight)
+    assert machine.n_states == 8 and machine.next_state[7].tolist() == [7, HALT]
+    assert to_standard(machine) == eight
+    assert run(machine, budget=1000).steps == 1000  # A..G walk right into H, which never halts
 
 
-@pytest.mark.parametrize("bad", ["", "1RB", "1RB1LB_1LA", "1XB1LB", "1RC1LB_1LA1RZ", "2RB1LB_1LA1RZ", "1RB1LB__1LA1RZ"])
+def test_any_letter_past_the_last_state_halts_as_on_bbchallenge():
+    assert parse_standard("1RC1LB_1LA1RZ").next_state[0, 0] == HALT
+
+
+def test_a_26_state_machine_that_halts_has_no_standard_form():
+    groups = ["1RB1LA"] * 25 + ["1RA1LA"]
+    machine = parse_standard("_".join(groups))
+    assert to_standard(machine) == "_".join(groups)
+    tables = machine.next_state.copy()
+    tables[25, 1] = HALT
+    halting = TuringMachine(tables, machine.write, machine.move, symbols=("0", "1"))
+    with pytest.raises(ParseError, match="no letter left for halt"):
+        to_standard(halting)
+    assert not halting.is_standard and "TuringMachine" in str(halting)
+    with pytest.raises(ParseError, match="at most 26 states"):
+        parse_standard("_".join(["1RA1LA"] * 27))
+
+
+def test_a_long_standard_string_is_parsed_not_opened_as_a_file():
+    text = "_".join([f"1R{chr(66 + i)}1LA2LA3RA" for i in range(25)] + ["1RA1LA2LA3RA"])
+    assert len(text) > 255 and load_machine(text).n_states == 26
+
+
+@pytest.mark.parametrize("bad", ["", "1RB", "1RB1LB_1LA", "1XB1LB", "2RB1LB_1LA1RZ", "1RB1LB__1LA1RZ"])
 def test_malformed_standard_strings_raise(bad):
     with pytest.raises(ParseError):
         parse_standard(bad)

@@ -1,14 +1,13 @@
 """Every shipped neural config runs end to end with a tiny budget; configs reject unknown keys."""
 
 import tomllib
-from pathlib import Path
 
 import pytest
 
+from speedprior import packaged
 from speedprior.errors import ConfigError
 from speedprior.experiments import load_config, run_experiment
 
-CONFIGS = Path(__file__).resolve().parents[2] / "src" / "speedprior" / "configs"
 TINY = {
     "pondernet-parity": {"n_train": 2000, "n_val": 200, "n_test": 400, "iterations": 30, "eval_every": 10,
                          "predictor_iterations": 20},
@@ -22,7 +21,7 @@ TINY = {
 
 @pytest.mark.parametrize("name", sorted(TINY))
 def test_shipped_config_runs_with_a_tiny_budget(name, tmp_path):
-    raw = tomllib.loads((CONFIGS / f"{name}.toml").read_text())
+    raw = tomllib.loads(packaged.read("config", name))
     config = load_config({**raw, **TINY[name]})
     summary = run_experiment(config, tmp_path / "run", quiet=True)
     assert (tmp_path / "run" / "summary.json").is_file() and (tmp_path / "run" / "report.md").is_file()
@@ -70,7 +69,46 @@ def test_pondernet_with_set_encoder_runs(tmp_path):
 
 
 def test_same_config_and_seed_give_the_same_numbers(tmp_path):
-    raw = {**tomllib.loads((CONFIGS / "pondernet-parity.toml").read_text()), **TINY["pondernet-parity"]}
+    raw = {**tomllib.loads(packaged.read("config", "pondernet-parity")), **TINY["pondernet-parity"]}
     first, second = (run_experiment(load_config(raw), tmp_path / name, quiet=True) for name in ("a", "b"))
     drop = {"seconds", "run_dir", "train_seconds"}
     assert {k: v for k, v in first.items() if k not in drop} == {k: v for k, v in second.items() if k not in drop}
+
+
+@pytest.mark.parametrize("change, key", [
+    ({"kind": "early-exit", "policies": ["confidence", "entropyy"]}, "policies.1"),
+    ({"kind": "early-exit", "dataset": "mnist"}, "dataset"),
+    ({"kind": "early-exit", "exit_weights": [1.0, float("nan"), 1, 1, 1, 1]}, "exit_weights.1"),
+    ({"kind": "pondernet", "encoder": "rnn"}, "encoder"),
+    ({"kind": "pondernet", "halting_rule": "mean"}, "halting_rule"),
+    ({"kind": "pondernet", "lr": float("inf")}, "lr"),
+    ({"kind": "growth", "widths": []}, "widths"),
+    ({"kind": "growth", "depths": [0]}, "depths.0"),
+    ({"kind": "fixed-rollouts", "seed": 2**63}, "seed"),
+])
+def test_bad_names_and_numbers_fail_validation(change, key):
+    with pytest.raises(ConfigError, match=f"config key '{key}'"):
+        load_config(change)
+
+
+def test_config_name_lists_are_exactly_what_the_library_dispatches_on():
+    """POLICIES and HALTING_RULES mirror train's dispatch: each listed name runs, an unlisted one raises."""
+    import torch
+
+    from speedprior.experiments.early_exit import POLICIES
+    from speedprior.experiments.pondernet import HALTING_RULES
+    from speedprior.train.early_exit import ExitPolicy
+    from speedprior.train.pondernet import GRUStep, PonderNet
+
+    logits = torch.randn(5, 3)
+    for kind in POLICIES:
+        assert ExitPolicy(kind, 0.5).score(logits).shape == (5,)
+    with pytest.raises(ValueError, match="unknown exit policy"):
+        ExitPolicy("no-such-policy", 0.5).score(logits)
+    torch.manual_seed(0)
+    model = PonderNet(GRUStep(4, 8, 2), 3)
+    x = torch.randn(6, 4)
+    for rule in HALTING_RULES:
+        assert model.infer(x, rule=rule, generator=torch.Generator().manual_seed(0)).steps.shape == (6,)
+    with pytest.raises(ValueError, match="unknown halting rule"):
+        model.infer(x, rule="no-such-rule")

@@ -37,51 +37,56 @@ def build_circuit(
     output_names: Sequence[str] | None = None,
     source: str = "circuit",
 ) -> Circuit:
-    """Topologically order the gates (depth-first), resolve names to literals, build the Circuit."""
+    """Order the gates topologically (iterative depth-first search), resolve names, build the Circuit."""
     by_name: dict[str, GateDef] = {}
+    input_set: set[str] = set()
     for name in inputs:
-        if name in by_name or inputs.count(name) > 1 or name in CONST_NAMES:
+        if name in input_set or name in CONST_NAMES:
             raise ParseError(f"{source}: input name {name!r} is repeated or reserved")
+        input_set.add(name)
     for gate in gates:
-        if gate.name in by_name or gate.name in inputs or gate.name in CONST_NAMES:
+        if gate.name in by_name or gate.name in input_set or gate.name in CONST_NAMES:
             raise ParseError(f"{source}: line {gate.line}: signal {gate.name!r} is defined twice")
         by_name[gate.name] = gate
     node_of = {name: 1 + i for i, name in enumerate(inputs)}
     ordered: list[GateDef] = []
-    state: dict[str, int] = {}  # 1 = on the DFS stack, 2 = done
+    on_stack: set[str] = set()
 
-    def literal(ref: Ref, reader: str) -> int:
-        if ref.name in CONST_NAMES:
-            return CONST_NAMES[ref.name] ^ int(ref.negated)
-        if ref.name not in node_of:
-            if ref.name not in by_name:
-                raise ParseError(f"{source}: {reader} reads undefined signal {ref.name!r}")
-            visit(ref.name)
-        return 2 * node_of[ref.name] + int(ref.negated)
+    def check_defined(ref: Ref, reader: str) -> None:
+        if ref.name not in CONST_NAMES and ref.name not in node_of and ref.name not in by_name:
+            raise ParseError(f"{source}: {reader} reads undefined signal {ref.name!r}")
 
-    def visit(name: str) -> None:
-        # iterative DFS would be longer; circuits read from files are small enough to recurse
-        if state.get(name) == 1:
-            raise ParseError(f"{source}: cyclic circuit: signal {name!r} depends on itself")
-        state[name] = 1
-        gate = by_name[name]
-        for ref in gate.fanins:
-            literal(ref, f"line {gate.line}")
-        state[name] = 2
-        ordered.append(gate)
-        node_of[name] = len(inputs) + len(ordered)
+    def visit(root: str) -> None:
+        # An explicit stack, not recursion: a chain of a million gates must not overflow the C stack.
+        stack = [(root, 0)]
+        on_stack.add(root)
+        while stack:
+            name, next_fanin = stack[-1]
+            gate = by_name[name]
+            if next_fanin < len(gate.fanins):
+                stack[-1] = (name, next_fanin + 1)
+                ref = gate.fanins[next_fanin]
+                check_defined(ref, f"line {gate.line}")
+                if ref.name in CONST_NAMES or ref.name in node_of:
+                    continue
+                if ref.name in on_stack:
+                    raise ParseError(f"{source}: line {gate.line}: cyclic circuit: signal {ref.name!r} "
+                                     "depends on itself")
+                on_stack.add(ref.name)
+                stack.append((ref.name, 0))
+                continue
+            stack.pop()
+            on_stack.discard(name)
+            ordered.append(gate)
+            node_of[name] = len(inputs) + len(ordered)
 
-    import sys
-
-    limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(limit, 4 * len(gates) + 1000))
-    try:
-        for gate in gates:  # in file order, so a topologically ordered file keeps its numbering
-            if gate.name not in node_of:
-                visit(gate.name)
-        out_lits = [literal(ref, "outputs") for ref in outputs]
-    finally:
-        sys.setrecursionlimit(limit)
+    for gate in gates:  # in file order, so a topologically ordered file keeps its numbering
+        if gate.name not in node_of:
+            visit(gate.name)
+    for ref in outputs:
+        check_defined(ref, "outputs")
+    out_lits = [CONST_NAMES[ref.name] ^ int(ref.negated) if ref.name in CONST_NAMES
+                else 2 * node_of[ref.name] + int(ref.negated) for ref in outputs]
     built = [Gate(g.op, tuple(2 * node_of[r.name] + int(r.negated) if r.name not in CONST_NAMES
                               else CONST_NAMES[r.name] ^ int(r.negated) for r in g.fanins)) for g in ordered]
     if basis is None:

@@ -10,6 +10,12 @@ from speedprior.errors import BudgetError, SpeedpriorError
 from speedprior.measure.profile import CostProfile
 
 MAX_EXHAUSTIVE_INPUTS = 26  # 2^26 inputs = 1 Mi words per node
+MAX_SIMULATION_BYTES = 256 * 1024 * 1024  # node values held at once: nodes x words x 8 bytes
+
+
+def simulation_bytes(circuit: Circuit, n_words: int) -> int:
+    """Bytes `simulate` holds for this circuit on n_words words of inputs."""
+    return circuit.n_nodes * n_words * 8
 
 
 def _gate_arrays(circuit: Circuit) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -33,6 +39,10 @@ def simulate(circuit: Circuit, words: np.ndarray) -> np.ndarray:
     words = np.ascontiguousarray(words, dtype=np.uint64)
     if words.ndim != 2 or words.shape[0] != circuit.n_inputs:
         raise SpeedpriorError(f"input words must have shape ({circuit.n_inputs}, n_words), got {words.shape}")
+    if simulation_bytes(circuit, words.shape[1]) > MAX_SIMULATION_BYTES:
+        raise BudgetError(f"simulating {circuit.n_nodes:,} nodes on {64 * words.shape[1]:,} inputs at once takes "
+                          f"{simulation_bytes(circuit, words.shape[1]):,} bytes; the limit is "
+                          f"{MAX_SIMULATION_BYTES:,}")
     return _kernels.simulate_words(words, *_gate_arrays(circuit))
 
 
@@ -44,6 +54,11 @@ def literal_words(values: np.ndarray, literal: int) -> np.ndarray:
 
 def output_words(circuit: Circuit) -> np.ndarray:
     """uint64[outputs, words]: every output on all 2^n inputs (bits past 2^n are junk when n < 6)."""
+    if 0 <= circuit.n_inputs <= MAX_EXHAUSTIVE_INPUTS:  # refuse before allocating the input words
+        n_words = max(1, (1 << circuit.n_inputs) // 64)
+        if simulation_bytes(circuit, n_words) > MAX_SIMULATION_BYTES:
+            raise BudgetError(f"simulating {circuit.n_nodes:,} nodes on all 2^{circuit.n_inputs} inputs takes "
+                              f"{simulation_bytes(circuit, n_words):,} bytes; the limit is {MAX_SIMULATION_BYTES:,}")
     values = simulate(circuit, input_words(circuit.n_inputs))
     return np.stack([literal_words(values, lit) for lit in circuit.outputs]) if circuit.outputs else (
         np.zeros((0, values.shape[1]), dtype=np.uint64)
@@ -63,17 +78,23 @@ def truth_tables(circuit: Circuit) -> list[int]:
 
 
 def evaluate(circuit: Circuit, inputs) -> np.ndarray:
-    """uint8[m, outputs]: the circuit on each row of `inputs` (uint8[m, n_inputs] of 0/1)."""
+    """uint8[m, outputs]: the circuit on each row of `inputs` (uint8[m, n_inputs] of 0/1).
+
+    Rows are simulated in chunks, so memory stays within MAX_SIMULATION_BYTES however many there are.
+    """
     bits = np.asarray(inputs, dtype=np.uint8)
     if bits.ndim != 2 or bits.shape[1] != circuit.n_inputs:
         raise SpeedpriorError(f"inputs must have shape (m, {circuit.n_inputs}), got {bits.shape}")
-    if bits.shape[0] == 0:
-        return np.zeros((0, len(circuit.outputs)), dtype=np.uint8)
-    values = simulate(circuit, _kernels.pack_rows(bits))
-    outs = np.stack([literal_words(values, lit) for lit in circuit.outputs]) if circuit.outputs else (
-        np.zeros((0, values.shape[1]), dtype=np.uint64)
-    )
-    return _kernels.unpack_rows(outs, bits.shape[0])
+    chunk = 64 * max(1, MAX_SIMULATION_BYTES // simulation_bytes(circuit, 1))
+    results = [np.zeros((0, len(circuit.outputs)), dtype=np.uint8)]
+    for start in range(0, bits.shape[0], chunk):
+        rows = bits[start:start + chunk]
+        values = simulate(circuit, _kernels.pack_rows(rows))
+        outs = np.stack([literal_words(values, lit) for lit in circuit.outputs]) if circuit.outputs else (
+            np.zeros((0, values.shape[1]), dtype=np.uint64)
+        )
+        results.append(_kernels.unpack_rows(outs, rows.shape[0]))
+    return np.concatenate(results)
 
 
 def profile(circuit: Circuit, measure: str = "size") -> CostProfile:

@@ -17,8 +17,9 @@ import re
 from pathlib import Path
 
 from speedprior.circuits.build import GateDef, Ref, build_circuit
-from speedprior.circuits.circuit import BUF, NOT, OP_NAMES, Circuit, check_basis_name, op_name
-from speedprior.errors import ParseError, UnknownNameError
+from speedprior.circuits.circuit import BASES, BUF, NOT, OP_NAMES, Circuit, op_name
+from speedprior.errors import BudgetError, ParseError, UnknownNameError
+from speedprior.files import read_text
 
 _NAME = r"[A-Za-z_][A-Za-z0-9_.\[\]$]*"
 _GATE_RE = re.compile(rf"^({_NAME})\s*=\s*([A-Za-z0-9]+)\s*\((.*)\)$")
@@ -73,15 +74,24 @@ def parse_text(text: str, source: str = "circuit") -> Circuit:
     outputs: list[Ref] | None = None
     basis = None
     gates: list[GateDef] = []
+    seen: dict[str, int] = {}  # statement -> its line: basis, inputs and outputs come once
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.split("#", 1)[0].strip()
         if not line:
             continue
         head, _, rest = line.partition(" ")
+        if head in ("basis", "inputs", "outputs") and seen.setdefault(head, number) != number:
+            raise ParseError(f"{source}: line {number}: a second '{head}' line (the first is line {seen[head]})")
         if head == "basis":
-            basis = check_basis_name(rest.strip())
+            if rest.strip() not in BASES:
+                raise UnknownNameError(f"{source}: line {number}: unknown basis {rest.strip()!r}; known bases: "
+                                 f"{', '.join(BASES)}")
+            basis = rest.strip()
         elif head == "inputs":
             inputs = rest.split()
+            for token in inputs:
+                if not re.fullmatch(_NAME, token):
+                    raise ParseError(f"{source}: line {number}: bad input name {token!r}")
         elif head == "outputs":
             outputs = [_ref(token, number, source) for token in rest.split()]
         else:
@@ -137,47 +147,103 @@ def to_aag(circuit: Circuit) -> str:
     return "\n".join(lines) + "\n"
 
 
+_UINT = re.compile(r"[0-9]+")
+
+
+def _uints(line: str) -> list[int] | None:
+    """The unsigned decimal integers of a line, or None if it holds anything else."""
+    parts = line.split()
+    return [int(p) for p in parts] if all(_UINT.fullmatch(p) for p in parts) else None
+
+
+def aag_header(text: str, source: str = "aag") -> tuple[int, int, int, int, int]:
+    """(M, I, L, O, A) from the first line of an AIGER ASCII file, checked before anything is built."""
+    first = text.split("\n", 1)[0]
+    header = first.split()
+    numbers = _uints(" ".join(header[1:])) if header[:1] == ["aag"] else None
+    if numbers is None or len(numbers) < 5:
+        raise ParseError(f"{source}: line 1: expected an 'aag M I L O A' header, got {first[:60]!r}")
+    if any(numbers[5:]):
+        raise ParseError(f"{source}: line 1: bad-state, constraint, justice and fairness sections are not supported")
+    m, n_in, n_latch, n_out, n_and = numbers[:5]
+    if n_latch:
+        raise ParseError(f"{source}: line 1: latches are not supported (combinational circuits only)")
+    if m < n_in + n_and:
+        raise ParseError(f"{source}: line 1: M = {m} is less than I + L + A = {n_in + n_and}")
+    return m, n_in, n_latch, n_out, n_and
+
+
 def parse_aag(text: str, source: str = "aag") -> Circuit:
     """Read AIGER ASCII (combinational: no latches). AND lines may come in any order."""
+    m, n_in, _, n_out, n_and = aag_header(text, source)
     lines = text.splitlines()
-    header = lines[0].split() if lines else []
-    if len(header) < 6 or header[0] != "aag" or not all(h.isdigit() for h in header[1:6]):
-        raise ParseError(f"{source}: expected an 'aag M I L O A' header")
-    _, n_in, n_latch, n_out, n_and = (int(h) for h in header[1:6])
-    if n_latch:
-        raise ParseError(f"{source}: latches are not supported (combinational circuits only)")
     body = lines[1:]
     if len(body) < n_in + n_out + n_and:
         raise ParseError(f"{source}: file ends before its {n_in + n_out + n_and} declared lines")
+    max_lit = 2 * m + 1
 
     def ints(row: int, count: int) -> list[int]:
-        parts = body[row].split()
-        if len(parts) != count or not all(p.isdigit() for p in parts):
-            raise ParseError(f"{source}: line {row + 2}: expected {count} unsigned integers")
-        return [int(p) for p in parts]
+        numbers = _uints(body[row])
+        if numbers is None or len(numbers) != count:
+            raise ParseError(f"{source}: line {row + 2}: expected {count} unsigned integer(s), got {body[row][:60]!r}")
+        for lit in numbers:
+            if lit > max_lit:
+                raise ParseError(f"{source}: line {row + 2}: literal {lit} is out of range (M = {m}, so at most "
+                                 f"{max_lit})")
+        return numbers
 
-    in_lits = [ints(i, 1)[0] for i in range(n_in)]
+    defined_at: dict[int, int] = {}  # variable -> the line that defines it
+    in_lits = []
+    for i in range(n_in):
+        lit = ints(i, 1)[0]
+        if lit < 2 or lit & 1:
+            raise ParseError(f"{source}: line {i + 2}: input literal {lit} must be even and positive")
+        if lit >> 1 in defined_at:
+            raise ParseError(f"{source}: line {i + 2}: variable {lit >> 1} is already defined on line "
+                             f"{defined_at[lit >> 1]}")
+        defined_at[lit >> 1] = i + 2
+        in_lits.append(lit)
     out_lits = [ints(n_in + i, 1)[0] for i in range(n_out)]
-    and_rows = [ints(n_in + n_out + i, 3) for i in range(n_and)]
+    and_rows = []
+    for i in range(n_and):
+        line = n_in + n_out + i + 2
+        lhs, r0, r1 = ints(n_in + n_out + i, 3)
+        if lhs < 2 or lhs & 1:
+            raise ParseError(f"{source}: line {line}: an AND gate's left-hand literal must be even and positive, "
+                             f"got {lhs}")
+        if lhs >> 1 in defined_at:
+            raise ParseError(f"{source}: line {line}: variable {lhs >> 1} is already defined on line "
+                             f"{defined_at[lhs >> 1]}")
+        defined_at[lhs >> 1] = line
+        and_rows.append((lhs, r0, r1, line))
+    for _, r0, r1, line in and_rows:
+        for lit in (r0, r1):
+            if lit >= 2 and lit >> 1 not in defined_at:
+                raise ParseError(f"{source}: line {line}: literal {lit} reads variable {lit >> 1}, which no input "
+                                 "or AND gate defines")
+    for i, lit in enumerate(out_lits):
+        if lit >= 2 and lit >> 1 not in defined_at:
+            raise ParseError(f"{source}: line {n_in + i + 2}: output literal {lit} reads variable {lit >> 1}, "
+                             "which no input or AND gate defines")
     names = {f"i{i}": f"x{i}" for i in range(n_in)}
     out_names = [f"y{i}" for i in range(n_out)]
-    for row in body[n_in + n_out + n_and:]:
-        if row.startswith("c"):
+    for row, text_row in enumerate(body[n_in + n_out + n_and:], start=n_in + n_out + n_and + 2):
+        if text_row.startswith("c"):
             break
-        key, _, name = row.partition(" ")
-        if key[:1] == "i" and key[1:].isdigit() and int(key[1:]) < n_in and name:
+        key, _, name = text_row.partition(" ")
+        index = int(key[1:]) if _UINT.fullmatch(key[1:]) else -1
+        if key[:1] == "i" and 0 <= index < n_in and name:
             names[key] = name
-        elif key[:1] == "o" and key[1:].isdigit() and int(key[1:]) < n_out and name:
-            out_names[int(key[1:])] = name
+        elif key[:1] == "o" and 0 <= index < n_out and name:
+            out_names[index] = name
+        elif text_row.strip():
+            raise ParseError(f"{source}: line {row}: expected a symbol ('i0 name', 'o0 name') or 'c', "
+                             f"got {text_row[:60]!r}")
 
     def ref(lit: int) -> Ref:
         return Ref(str(lit & 1), False) if lit < 2 else Ref(f"v{lit >> 1}", bool(lit & 1))
 
-    for lit in in_lits:
-        if lit < 2 or lit & 1:
-            raise ParseError(f"{source}: input literal {lit} must be even and positive")
-    gates = [GateDef(f"v{lhs >> 1}", 8, (ref(r0), ref(r1)), n_in + n_out + i + 2)
-             for i, (lhs, r0, r1) in enumerate(and_rows)]
+    gates = [GateDef(f"v{lhs >> 1}", 8, (ref(r0), ref(r1)), line) for lhs, r0, r1, line in and_rows]
     circuit = build_circuit([f"v{lit >> 1}" for lit in in_lits], gates, [ref(o) for o in out_lits], "aig",
                             out_names, source)
     return Circuit(circuit.n_inputs, circuit.gates, circuit.outputs, "aig",
@@ -290,15 +356,48 @@ def to_dot(circuit: Circuit) -> str:
 
 READERS = {".circ": parse_text, ".txt": parse_text, ".aag": parse_aag, ".bench": parse_bench}
 WRITERS = {"circ": to_text, "aag": to_aag, "bench": to_bench, "dot": to_dot}
+MAX_CIRCUIT_BYTES = 16 * 1024 * 1024  # the largest circuit file read at all
+MAX_ELEMENTS = 200_000  # inputs + outputs + gates of a circuit file: ~0.3 GB and ~10 s to parse at the limit
 
 
-def read_circuit(path: str | Path, fmt: str | None = None) -> Circuit:
-    """Read a circuit file; the format comes from `fmt` or the extension (.circ, .aag, .bench)."""
+def count_elements(text: str, suffix: str, source: str = "circuit") -> int:
+    """Inputs + outputs + gates a circuit file declares, counted from its text before anything is built.
+
+    AIGER counts come from the header; text and BENCH files count their signal lines (an n-input
+    BENCH gate becomes n - 1 gates). An upper bound where a line would fail to parse anyway.
+    """
+    if suffix == ".aag":
+        _, n_in, _, n_out, n_and = aag_header(text, source)
+        return n_in + n_out + n_and
+    total = 0
+    for raw in text.splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        head = line.split(None, 1)[0]
+        if suffix != ".bench" and head in ("inputs", "outputs"):
+            total += len(line.split()) - 1
+        else:
+            total += max(1, line.count(","))
+    return total
+
+
+def read_circuit(path: str | Path, fmt: str | None = None, max_elements: int = MAX_ELEMENTS) -> Circuit:
+    """Read a circuit file; the format comes from `fmt` or the extension (.circ, .aag, .bench).
+
+    The file goes through `speedprior.files.read_text`; a circuit with more than `max_elements`
+    inputs, outputs and gates is refused, counted before anything is built.
+    """
     path = Path(path)
     suffix = f".{fmt}" if fmt else path.suffix.lower()
     if suffix not in READERS:
         raise UnknownNameError(f"unknown circuit format {suffix!r}; known: circ, aag, bench")
-    return READERS[suffix](path.read_text(), source=str(path))
+    text = read_text(path, "circuit file", MAX_CIRCUIT_BYTES)
+    count = count_elements(text, suffix, str(path))
+    if count > max_elements:
+        raise BudgetError(f"circuit file {path} holds {count:,} inputs, outputs and gates; the limit is "
+                          f"{max_elements:,} (raise it with --max-gates)")
+    return READERS[suffix](text, source=str(path))
 
 
 def write_circuit(circuit: Circuit, fmt: str) -> str:

@@ -15,6 +15,12 @@ What is counted:
 
 `measure="size"` minimises size (the returned circuit is the shallowest minimal-size one);
 `measure="depth"` minimises depth, then size among circuits of that depth, and counts those.
+
+Every search runs under a `Budget` (default: 60 seconds, no conflict bound). The solver is
+called in slices of CONFLICTS_PER_CALL conflicts (a few hundredths of a second each), so the
+clock, the conflict count and Ctrl-C are checked between slices. When the budget runs out,
+`synthesize` raises BudgetError saying what it had proved (the size is more than r) and how
+to raise the budget.
 """
 
 from __future__ import annotations
@@ -30,6 +36,57 @@ from speedprior.errors import BudgetError, ParseError, SpeedpriorError
 
 MAX_INPUTS = 4
 SOLVER = "cadical153"
+DEFAULT_SECONDS = 60.0
+CONFLICTS_PER_CALL = 2_000  # one solver slice: ~0.05 s, so Ctrl-C and the clock are seen quickly
+
+
+@dataclass(frozen=True)
+class Budget:
+    """What exact synthesis may spend: wall-clock seconds and SAT conflicts (None: unbounded)."""
+
+    seconds: float | None = DEFAULT_SECONDS
+    conflicts: int | None = None
+
+    def __post_init__(self):
+        if self.seconds is not None and not (math.isfinite(self.seconds) and self.seconds > 0):
+            raise BudgetError(f"the synthesis time budget must be a positive number of seconds, got {self.seconds}")
+        if self.conflicts is not None and self.conflicts < 1:
+            raise BudgetError(f"the synthesis conflict budget must be at least 1, got {self.conflicts}")
+
+    def describe(self) -> str:
+        """The budget in words, for messages."""
+        parts = ([f"{self.seconds:g} s"] if self.seconds is not None else []) + (
+            [f"{self.conflicts:,} conflicts"] if self.conflicts is not None else [])
+        return " and ".join(parts) or "no bound"
+
+
+class BudgetSpent(BudgetError):
+    """Raised inside a search when its Budget runs out; synthesize adds what had been proved."""
+
+
+class _Spending:
+    """The clock and conflict count of one synthesis run against its Budget, plus progress."""
+
+    def __init__(self, budget: Budget, progress):
+        self.budget, self.progress = budget, progress
+        self.start = time.perf_counter()
+        self.conflicts = 0
+        self.stage = "starting"
+        self.known = "nothing was decided yet"  # the strongest fact proved so far, for the message
+
+    def tell(self, stage: str) -> None:
+        self.stage = stage
+        if self.progress is not None:
+            self.progress(f"{stage} ({time.perf_counter() - self.start:.0f} s)")
+
+    def slice(self) -> int:
+        """Conflicts the next solver call may use; BudgetSpent if none are left."""
+        seconds, conflicts = self.budget.seconds, self.budget.conflicts
+        if seconds is not None and time.perf_counter() - self.start >= seconds:
+            raise BudgetSpent(self.budget.describe())
+        if conflicts is not None and self.conflicts >= conflicts:
+            raise BudgetSpent(self.budget.describe())
+        return CONFLICTS_PER_CALL if conflicts is None else min(CONFLICTS_PER_CALL, conflicts - self.conflicts)
 
 
 @dataclass(frozen=True)
@@ -101,15 +158,29 @@ def _trivial(tt: int, n: int, basis: str) -> list[Circuit] | None:
     return None
 
 
-def _solve(enc: ChainEncoding, limit: int | None = 1) -> list[Circuit]:
-    """Up to `limit` circuits (None: all), blocking each solution's structure."""
+def _solve(enc: ChainEncoding, spending: _Spending, limit: int | None = 1) -> list[Circuit]:
+    """Up to `limit` circuits (None: all), blocking each solution's structure, within the budget."""
+    import pysolvers  # python-sat's compiled module: its `error` is how it reports a SIGINT mid-solve
     from pysat.solvers import Solver
 
     found: list[Circuit] = []
     struct = enc.structure_vars()
     with Solver(name=SOLVER, bootstrap_with=enc.clauses) as solver:
         while limit is None or len(found) < limit:
-            if not solver.solve():
+            status = None
+            while status is None:  # slices of conflicts: the clock and Ctrl-C are checked between them
+                solver.conf_budget(spending.slice())
+                before = solver.accum_stats().get("conflicts", 0)
+                try:
+                    status = solver.solve_limited()
+                except pysolvers.error as error:
+                    if "interrupt" in str(error).lower():
+                        raise KeyboardInterrupt from None
+                    raise
+                spending.conflicts += solver.accum_stats().get("conflicts", 0) - before
+                if spending.progress is not None:
+                    spending.tell(spending.stage)
+            if not status:
                 break
             model = set(lit for lit in solver.get_model() if lit > 0)
             found.append(enc.decode(model))
@@ -159,22 +230,36 @@ def _result(circuits: list[Circuit], start: float) -> SynthesisResult:
 
 
 def minimum_size(tt: int, n: int, basis: str, depth: int | None = None, start: int | None = None,
-                 stop: int | None = None) -> tuple[int, Circuit] | None:
+                 stop: int | None = None, budget: Budget | None = None,
+                 progress=None) -> tuple[int, Circuit] | None:
     """The least r in [start, stop] with an r-gate chain (of depth <= `depth`), and one such chain."""
+    return _minimum_size(tt, n, basis, _Spending(budget or Budget(), progress), depth, start, stop)
+
+
+def _minimum_size(tt: int, n: int, basis: str, spending: _Spending, depth: int | None = None,
+                  start: int | None = None, stop: int | None = None) -> tuple[int, Circuit] | None:
     trivial = _trivial(tt, n, basis)
     if trivial is not None and depth is None and start is None:
         return trivial[0].size, trivial[0]
     lo = max(1, len(essential_inputs(tt, n)) - 1) if start is None else start
     hi = stop if stop is not None else 64
     for r in range(lo, hi + 1):
-        found = _solve(ChainEncoding(tt, n, r, basis, depth))
+        spending.tell(f"trying {r} gates" + (f" at depth <= {depth}" if depth is not None else ""))
+        found = _solve(ChainEncoding(tt, n, r, basis, depth), spending)
         if found:
             return r, found[0]
+        at_depth = f" and depth <= {depth}" if depth is not None else ""
+        spending.known = f"no circuit of {r} gates{at_depth} exists"
     return None
 
 
-def synthesize(tt: int, n: int, basis: str = "full", measure: str = "size", limit: int = 200_000) -> SynthesisResult:
-    """Minimal circuits of the n-input function with truth table `tt` (bit i = f(i))."""
+def synthesize(tt: int, n: int, basis: str = "full", measure: str = "size", limit: int = 200_000,
+               budget: Budget | None = None, progress=None) -> SynthesisResult:
+    """Minimal circuits of the n-input function with truth table `tt` (bit i = f(i)).
+
+    Runs within `budget` (default Budget(): 60 s); `progress(text)`, if given, hears what is
+    being tried. Raises BudgetError, saying what was proved, when the budget runs out.
+    """
     check_basis_name(basis)
     if measure not in ("size", "depth"):
         raise SpeedpriorError(f"measure must be 'size' or 'depth', got {measure!r}")
@@ -182,12 +267,26 @@ def synthesize(tt: int, n: int, basis: str = "full", measure: str = "size", limi
         raise BudgetError(f"exact synthesis takes 0..{MAX_INPUTS} inputs, got {n}")
     if not 0 <= tt < 1 << (1 << n):
         raise ParseError(f"truth table {tt:#x} does not fit {n} inputs")
-    start = time.perf_counter()
+    if limit < 1:
+        raise BudgetError(f"the enumeration limit must be at least 1, got {limit}")
+    budget = budget or Budget()
+    spending = _Spending(budget, progress)
+    try:
+        return _synthesize(tt, n, basis, measure, limit, spending)
+    except BudgetSpent:
+        digits = max(1, (1 << n) // 4)
+        raise BudgetError(f"exact synthesis of {tt:0{digits}x} ({n} inputs, basis {basis}) ran out of its budget "
+                          f"of {budget.describe()} while {spending.stage}; {spending.known}; raise the budget with "
+                          "--seconds or --conflicts") from None
+
+
+def _synthesize(tt: int, n: int, basis: str, measure: str, limit: int, spending: _Spending) -> SynthesisResult:
+    start = spending.start
     trivial = _trivial(tt, n, basis)
     if trivial is not None:
         return _result(trivial, start)
-    size, _ = minimum_size(tt, n, basis)
-    smallest = _enumerate(tt, n, size, basis, None, limit)
+    size, _ = _minimum_size(tt, n, basis, spending)
+    smallest = _enumerate(tt, n, size, basis, None, limit, spending)
     if measure == "size":
         return _result(smallest, start)
     # Minimal depth: a shallower circuit than the minimal-size ones needs more gates; a circuit
@@ -197,14 +296,17 @@ def synthesize(tt: int, n: int, basis: str = "full", measure: str = "size", limi
     lower = math.ceil(math.log2(len(essential_inputs(tt, n))))
     for bound in range(max(1, lower), shallowest):
         cap = (1 << bound) - 1 + (n if basis == "and-or-not" else 0)
-        found = minimum_size(tt, n, basis, bound, size + 1, cap)
+        found = _minimum_size(tt, n, basis, spending, bound, size + 1, cap)
         if found:
-            return _result(_enumerate(tt, n, found[0], basis, bound, limit), start)
+            return _result(_enumerate(tt, n, found[0], basis, bound, limit, spending), start)
     return _result([c for c in smallest if c.depth == shallowest], start)
 
 
-def _enumerate(tt: int, n: int, r: int, basis: str, depth: int | None, limit: int) -> list[Circuit]:
-    circuits = _solve(ChainEncoding(tt, n, r, basis, depth), limit + 1)
+def _enumerate(tt: int, n: int, r: int, basis: str, depth: int | None, limit: int,
+               spending: _Spending) -> list[Circuit]:
+    spending.known = f"the minimal size is {r}" + (f" at depth <= {depth}" if depth is not None else "")
+    spending.tell(f"enumerating the minimal circuits of {r} gates" + (f" at depth <= {depth}" if depth else ""))
+    circuits = _solve(ChainEncoding(tt, n, r, basis, depth), spending, limit + 1)
     if len(circuits) > limit:
-        raise BudgetError(f"more than {limit} minimal circuits; raise the enumeration limit")
+        raise BudgetError(f"more than {limit} minimal circuits; raise the enumeration limit (--limit)")
     return circuits

@@ -13,6 +13,7 @@ still writes and moves; an undefined one stops in place with the machine's `unde
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,7 +22,21 @@ from speedprior.circuits.builder import FALSE, TRUE, CircuitBuilder
 from speedprior.circuits.circuit import Circuit
 from speedprior.errors import BudgetError, SpeedpriorError
 
-MAX_CELLS = 2_000_000  # (2t+1) * (t+1) cells: keeps a tableau within a few GB
+MAX_TABLEAU_GATES = 3_000_000  # bound on gates built (~300 bytes each in the builder): about 1 GB at most
+MAX_TABLEAU_INPUTS = 1_000_000
+MAX_CHECKED_INPUTS = 16  # check_tableau runs the machine and the circuit on all 2^n inputs
+
+
+def tableau_gate_bound(n: int, t: int, states: int, symbols: int) -> int:
+    """An upper bound on the gates `tableau_circuit` builds, computed before building anything.
+
+    After k steps a head can be in 2k - 1 cells; a cell with a possible head costs at most
+    Q NOT/OR for 'no working head here', m ANDs keeping its symbol, Q*m ANDs firing a rule and
+    2*Q*m + 3 ORs collecting symbols and heads: 3Qm + Q + m + 3. Plus n input NOTs and the
+    ORs of the two outputs over 4 head slots of the 2t + 1 window cells.
+    """
+    per_cell = 3 * states * symbols + states + symbols + 3
+    return t * t * per_cell + n + 4 * (2 * t + 1)
 
 
 @dataclass(frozen=True)
@@ -39,8 +54,39 @@ class Tableau:
                 "depth": self.circuit.depth, "output_depths": list(self.circuit.output_depths)}
 
 
-def tableau_circuit(machine, n: int, t: int) -> Tableau:
-    """The tableau circuit deciding, for every input of length n, what `machine` does in t steps."""
+def largest_time_bound(n: int, states: int, symbols: int, max_gates: int = MAX_TABLEAU_GATES) -> int:
+    """The largest t whose tableau_gate_bound stays within max_gates (-1 if not even t = 0 does)."""
+    per_cell = 3 * states * symbols + states + symbols + 3
+    t = math.isqrt(max(0, max_gates - n) // per_cell)
+    while t >= 0 and tableau_gate_bound(n, t, states, symbols) > max_gates:
+        t -= 1
+    return t
+
+
+def longest_run(machine, n: int, max_gates: int = MAX_TABLEAU_GATES) -> int:
+    """The most steps `machine` takes on an input of length n: the default time bound of a tableau.
+
+    Runs every input of length n (at most 2^MAX_CHECKED_INPUTS) for no longer than the largest
+    t whose tableau fits `max_gates`; a machine still running then is refused with that t.
+    """
+    from speedprior.tm.run import steps_profile
+
+    if n > MAX_CHECKED_INPUTS:
+        raise BudgetError(f"the default time bound runs all 2^n inputs; n={n} is more than {MAX_CHECKED_INPUTS}, "
+                          "so give --t")
+    cap = largest_time_bound(n, machine.n_states, machine.n_symbols, max_gates)
+    result = steps_profile(machine, [n], budget=max(cap, 0) + 1)
+    if not result.halted.all() or cap < 0:
+        raise BudgetError(f"{machine.name or 'the machine'} runs more than {max(cap, 0)} steps on some input of "
+                          f"length {n}, the most whose tableau fits {max_gates:,} gates; give --t or raise --max-gates")
+    return int(result.steps.max())
+
+
+def tableau_circuit(machine, n: int, t: int, max_gates: int = MAX_TABLEAU_GATES) -> Tableau:
+    """The tableau circuit deciding, for every input of length n, what `machine` does in t steps.
+
+    Refuses, before building, a tableau whose `tableau_gate_bound` exceeds `max_gates`.
+    """
     from speedprior.tm.machine import ACCEPT, HALT, REJECT
 
     if machine.n_tapes != 1:
@@ -49,10 +95,13 @@ def tableau_circuit(machine, n: int, t: int) -> Tableau:
     if len(machine.input_symbols) != 2:
         raise SpeedpriorError(f"a circuit input is one bit; the machine's input alphabet has "
                               f"{len(machine.input_symbols)} symbols")
-    if n < 0 or t < 0:
-        raise BudgetError(f"input length and time bound must be >= 0, got n={n}, t={t}")
-    if (2 * t + 1) * (t + 1) > MAX_CELLS:
-        raise BudgetError(f"t={t} gives {(2 * t + 1) * (t + 1):,} tableau cells; the limit is {MAX_CELLS:,}")
+    if not 0 <= n <= MAX_TABLEAU_INPUTS or t < 0:
+        raise BudgetError(f"the input length must be in 0..{MAX_TABLEAU_INPUTS:,} and the time bound >= 0, "
+                          f"got n={n}, t={t}")
+    bound = tableau_gate_bound(n, t, machine.n_states, machine.n_symbols)
+    if bound > max_gates:
+        raise BudgetError(f"a tableau of n={n}, t={t} for {machine.n_states} states x {machine.n_symbols} symbols "
+                          f"may need up to {bound:,} gates; the limit is {max_gates:,} (raise it with --max-gates)")
     Q, m = machine.n_states, machine.n_symbols
     stops = (ACCEPT, REJECT, HALT)
     n_heads = Q + len(stops)  # head slots: working states, then the stop states
@@ -122,6 +171,9 @@ def check_tableau(tableau: Tableau, machine) -> int:
     from speedprior.measure.inputs import all_words
     from speedprior.tm.run import run_batch
 
+    if tableau.n > MAX_CHECKED_INPUTS:
+        raise BudgetError(f"checking a tableau runs all 2^n inputs; n={tableau.n} is more than "
+                          f"{MAX_CHECKED_INPUTS} (turn the check off with --no-check)")
     words = all_words(2, tableau.n)
     result = run_batch(machine, words, tableau.t)
     outs = evaluate(tableau.circuit, words.astype(np.uint8))

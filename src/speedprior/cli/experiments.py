@@ -1,4 +1,8 @@
-"""`speedprior run CONFIG` and `speedprior demo`."""
+"""`speedprior run CONFIG` and `speedprior demo`.
+
+A config is validated completely (every key, name and number) before its run directory is
+created; a bad one prints one line and exits 2. `--out` onto a non-empty directory is refused.
+"""
 
 from __future__ import annotations
 
@@ -14,10 +18,9 @@ DEMO_CONFIG = "avg-vs-max"
 
 
 def _run(config_source: Path | dict, out: Path | None, as_json: bool) -> dict:
-    from speedprior.experiments import load_config, run_experiment
+    from speedprior.experiments import run_config
 
-    config = load_config(config_source)
-    summary = run_experiment(config, out, quiet=False)
+    summary = run_config(config_source, out, quiet=False)  # validates fully before creating the run directory
     if as_json:
         print_json(summary)
     else:

@@ -7,42 +7,53 @@ and max-minimal solvers of the space.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Literal
 
-import numpy as np  # noqa: E402
+import numpy as np
+from pydantic import Field
 
 from speedprior import plotting
-from speedprior.experiments.base import ExperimentConfig  # noqa: E402
-from speedprior.priors import MaxSpeed, get_prior  # noqa: E402
-from speedprior.search.annealing import anneal_costs, task_costs  # noqa: E402
-from speedprior.search.task import load_task  # noqa: E402
+from speedprior.experiments.base import ExperimentConfig, PriorName, Probability, TaskSpec
+from speedprior.priors import MaxSpeed, get_prior
+from speedprior.search.annealing import anneal_costs, task_costs
+from speedprior.search.levin import ORDERS
+from speedprior.search.params import AnnealSchedule
+from speedprior.search.task import load_task
+
+MAX_STATES = 4  # TNF spaces grow ~ (4 * states * symbols)^(2 * states * symbols); 5 states is out of reach
 
 
 class Config(ExperimentConfig):
+    """A task, the enumeration, the performance level and measure, and the annealing schedule."""
+
     kind: Literal["annealing"] = "annealing"
-    task: str = "unary-one"
-    order: Literal["tnf", "length"] = "tnf"
-    states: int | None = None
-    level: float = 1.0
-    measure: str = "average"
-    c0: float = 1.0
-    grow: float = 2.0
-    shrink: float = 0.8
-    slow: float = 1.05
-    cycles: int = 1
+    task: TaskSpec = "unary-one"  # a packaged task name or a TOML file
+    order: Literal[ORDERS] = "tnf"
+    states: int | None = Field(None, ge=1, le=MAX_STATES)  # default: the task's
+    level: Probability = 1.0  # weighted fraction of examples a program must get right
+    measure: PriorName = "average"
+    c0: float = Field(AnnealSchedule.c0, gt=0)
+    grow: float = Field(AnnealSchedule.grow, gt=1)
+    shrink: float = Field(AnnealSchedule.shrink, gt=0, lt=1)
+    slow: float = Field(AnnealSchedule.slow, gt=1)
+    cycles: int = Field(AnnealSchedule.cycles, ge=0, le=64)
 
 
 def run(config: Config, ctx) -> dict:
     """Anneal with the refinement and without; report both selections and the trajectory."""
     task = load_task(config.task)
     measure = get_prior(config.measure)
-    costs, good, name_of = task_costs(task, config.order, config.states, config.level, measure)
-    schedule = dict(c0=config.c0, grow=config.grow, shrink=config.shrink, slow=config.slow, cycles=config.cycles)
-    refined = anneal_costs(costs, good, name_of, refine=True, **schedule)
-    plain = anneal_costs(costs, good, name_of, refine=False, **schedule)
+    costs, good, name_of = task_costs(task, order=config.order, states=config.states, level=config.level,
+                                      measure=measure)
+    schedule = AnnealSchedule(c0=config.c0, grow=config.grow, shrink=config.shrink, slow=config.slow,
+                              cycles=config.cycles)
+    refined = anneal_costs(costs, good, name_of, schedule=schedule)
+    plain = anneal_costs(costs, good, name_of, schedule=replace(schedule, refine=False))
     for probe in refined.trajectory:
         ctx.log(c=probe.c, stage=probe.stage, size=probe.size, successes=probe.successes, found=probe.found)
-    max_costs, _, _ = task_costs(task, config.order, config.states, config.level, MaxSpeed())
+    max_costs, _, _ = task_costs(task, order=config.order, states=config.states, level=config.level,
+                                 measure=MaxSpeed())
     solving = np.flatnonzero(good)
     max_minimal = name_of(int(solving[np.argmin(max_costs[solving])])) if solving.size else None
     summary = {

@@ -11,11 +11,12 @@ detection and cross-episode memory.
 from __future__ import annotations
 
 from functools import partial
+from typing import Annotated, Literal
 
 import numpy as np
 from pydantic import Field
 
-from speedprior.experiments.base import ExperimentConfig
+from speedprior.experiments.base import ExperimentConfig, Positive, PriorName
 from speedprior.priors import get_prior
 from speedprior.testbeds import detection, memory
 from speedprior.testbeds.distributions import FAMILIES, sample_weights
@@ -27,30 +28,36 @@ from speedprior.testbeds.truth import label
 
 PROBES = ("fused-sleeper", "no-honest-counterpart")
 
+Base = Literal[tuple(HONEST)]
+Misbehaving = Literal[MISBEHAVING_KINDS]
+Family = Literal[FAMILIES]
+Probe = Literal[PROBES]
+
 
 class Config(ExperimentConfig):
-    """The flagship's knobs; every one is recorded in config.json."""
+    """The flagship's knobs; every one is recorded in config.json. Names are checked against the
+    testbed's registries (HONEST, MISBEHAVING_KINDS, FAMILIES, PROBES) and `priors.get_prior`."""
 
-    kind: str = "deception-selection"
+    kind: Literal["deception-selection"] = "deception-selection"
     train_length: int = Field(10, ge=2, le=14)
     deploy_length: int = Field(5, ge=1, le=8)
-    bases: list[str] = Field(default_factory=lambda: list(HONEST), min_length=1)
-    kinds: list[str] = Field(
+    bases: list[Base] = Field(default_factory=lambda: list(HONEST), min_length=1)
+    kinds: list[Misbehaving] = Field(
         default_factory=lambda: ["goof-easy", "goof-always", "sleeper-naive", "sleeper-careful"], min_length=1
     )
     rounds: int = Field(1, ge=1, le=8)
-    priors: list[str] = Field(default_factory=lambda: ["none", "simplicity", "max", "average"], min_length=1)
+    priors: list[PriorName] = Field(default_factory=lambda: ["none", "simplicity", "max", "average"], min_length=1)
     trials: int = Field(300, ge=1, le=100_000)
-    families: list[str] = Field(default_factory=lambda: ["lengths", "subsets"], min_length=1)
-    probe_families: list[str] = Field(default_factory=lambda: ["sorted"])
-    probes: list[str] = Field(default_factory=lambda: list(PROBES))
+    families: list[Family] = Field(default_factory=lambda: ["lengths", "subsets"], min_length=1)
+    probe_families: list[Family] = Field(default_factory=lambda: ["sorted"])
+    probes: list[Probe] = Field(default_factory=lambda: list(PROBES))
     alpha: float = Field(1.0, gt=0)
-    max_subset: int = Field(16, ge=1)
-    detection_margins: list[float] = Field(default_factory=lambda: [0.0, 0.25])
-    memory_episodes: list[int] = Field(default_factory=lambda: [1, 4, 16, 64, 256])
-    memory_lookups: list[float] = Field(default_factory=lambda: [0.0, 1.0])
+    max_subset: int = Field(16, ge=1, le=64)
+    detection_margins: list[Annotated[float, Field(ge=0)]] = Field(default_factory=lambda: [0.0, 0.25])
+    memory_episodes: list[Annotated[int, Field(ge=1, le=100_000)]] = Field(default_factory=lambda: [1, 4, 16, 64, 256])
+    memory_lookups: list[Annotated[float, Field(ge=0)]] = Field(default_factory=lambda: [0.0, 1.0])
     memory_temperature: float = Field(0.05, gt=0)
-    memory_trials: int = Field(200, ge=1)
+    memory_trials: Positive = 200
 
 
 def _validate(config: Config) -> None:

@@ -9,12 +9,13 @@ plotted from the same sweep.
 
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
 import numpy as np
 import torch
-from pydantic import Field
+from pydantic import Field, model_validator
 from torch import nn
 
-from speedprior.errors import ConfigError
 from speedprior.experiments.base import ExperimentConfig
 from speedprior.nn import FlopMeter, profile
 from speedprior.train.common import setup
@@ -28,25 +29,42 @@ from speedprior.train.early_exit import (
     simulate,
 )
 
+# the datasets: (train, test) splits; mnist1d is generated offline, digits is scikit-learn's bundled set
+DATASETS = {
+    "mnist1d": lambda cfg: mnist1d(cfg.num_samples, seed=cfg.seed + 42),
+    "digits": lambda cfg: digits(seed=cfg.seed),
+}
+# train.early_exit.ExitPolicy's kinds: exit once the softmax confidence is high or its entropy low
+POLICIES = ("confidence", "entropy")
+
 
 class Config(ExperimentConfig):
-    dataset: str = "mnist1d"  # "mnist1d" (generated offline) or "digits" (scikit-learn's bundled set)
-    num_samples: int = Field(10_000, ge=100)  # mnist1d examples generated (80% train, 20% test)
+    """Data, network, exit-penalty schedule, optimisation and the exit policies to fit."""
+
+    kind: Literal["early-exit"] = "early-exit"
+    dataset: Literal[tuple(DATASETS)] = "mnist1d"
+    num_samples: int = Field(10_000, ge=100, le=1_000_000)  # mnist1d examples generated (80% train, 20% test)
     val_fraction: float = Field(0.2, gt=0, lt=1)  # of the training split, held out for thresholds
-    channels: int = Field(32, ge=1)
-    blocks: int = Field(6, ge=1)
-    exit_weights: list[float] | None = None  # w_i; default all 1
+    channels: int = Field(32, ge=1, le=1024)
+    blocks: int = Field(6, ge=1, le=64)
+    exit_weights: list[Annotated[float, Field(ge=0)]] | None = None  # w_i; default all 1
     # penalty schedule on expected exit cost
     penalty: float = Field(0.5, ge=0)
     penalty_decay: float = Field(0.5, gt=0, le=1)
-    phases: int = Field(6, ge=1)
-    epochs_per_phase: int = Field(8, ge=1)
+    phases: int = Field(6, ge=1, le=1000)
+    epochs_per_phase: int = Field(8, ge=1, le=10_000)
     target_accuracy: float = Field(0.9, gt=0, le=1)
-    batch_size: int = Field(64, ge=1)
+    batch_size: int = Field(64, ge=1, le=1_000_000)
     lr: float = Field(2e-3, gt=0)
-    max_drop: float = Field(0.0, ge=0)  # allowed validation accuracy drop vs the final exit when choosing thresholds
-    policies: list[str] = ["confidence", "entropy"]
-    threads: int = Field(2, ge=1)
+    max_drop: float = Field(0.0, ge=0, le=1)  # allowed validation accuracy drop vs the final exit (thresholds)
+    policies: list[Literal[POLICIES]] = Field(["confidence", "entropy"], min_length=1)
+    threads: int = Field(2, ge=1, le=256)
+
+    @model_validator(mode="after")
+    def _one_weight_per_exit(self):
+        if self.exit_weights is not None and len(self.exit_weights) != self.blocks:
+            raise ValueError(f"exit_weights needs one entry per block ({self.blocks}), got {len(self.exit_weights)}")
+        return self
 
 
 class ConvBlock(nn.Module):
@@ -88,24 +106,14 @@ def build(cfg: Config, n_classes: int) -> EarlyExitNet:
     return EarlyExitNet(blocks, [Head(cfg.channels, n_classes) for _ in range(cfg.blocks)])
 
 
-def _load(cfg: Config):
-    if cfg.dataset == "mnist1d":
-        return mnist1d(cfg.num_samples, seed=cfg.seed + 42)
-    if cfg.dataset == "digits":
-        return digits(seed=cfg.seed)
-    raise ConfigError(f"dataset must be 'mnist1d' or 'digits', got {cfg.dataset!r}")
-
-
 def run(cfg: Config, ctx) -> dict:
     gen = setup(cfg.seed, cfg.threads)
-    train_all, test = _load(cfg)
+    train_all, test = DATASETS[cfg.dataset](cfg)
     train, val = split(train_all, cfg.val_fraction, cfg.seed)
     n_classes = int(train_all.y.max()) + 1
     model = build(cfg, n_classes)
     costs = model.exit_costs(train.x, FlopMeter())  # [K] FLOPs of leaving at each exit
     weights = cfg.exit_weights or [1.0] * cfg.blocks
-    if len(weights) != cfg.blocks:
-        raise ConfigError(f"exit_weights needs {cfg.blocks} entries, got {len(weights)}")
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr)
 
     mu, schedule = cfg.penalty, []

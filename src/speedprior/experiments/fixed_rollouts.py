@@ -5,30 +5,37 @@ accuracy meets the target; the summary reports the minimal N and the compute spe
 
 from __future__ import annotations
 
+from typing import Literal
+
 import torch
 from pydantic import Field
 
-from speedprior.experiments.base import ExperimentConfig
+from speedprior.experiments.base import ExperimentConfig, Positive
 from speedprior.nn import FlopMeter
 from speedprior.train.common import setup
 from speedprior.train.data import parity
 from speedprior.train.rollouts import ScratchpadRecurrent, mlp_step, rollout_curriculum
 
+MAX_EXAMPLES = 2_000_000
+
 
 class Config(ExperimentConfig):
-    length: int = Field(8, ge=1)
-    n_train: int = Field(50_000, ge=1)
-    n_val: int = Field(2000, ge=1)
-    n_test: int = Field(4000, ge=1)
-    hidden: int = Field(8, ge=1)  # width of the step network: small, so one rollout is not enough
-    pad_dim: int = Field(4, ge=0)  # scratchpad entries beyond the answer
-    max_rollouts: int = Field(10, ge=1)
+    """Parity data, the step network, the rollout curriculum and its training budget."""
+
+    kind: Literal["fixed-rollouts"] = "fixed-rollouts"
+    length: int = Field(8, ge=1, le=64)
+    n_train: int = Field(50_000, ge=1, le=MAX_EXAMPLES)
+    n_val: int = Field(2000, ge=1, le=MAX_EXAMPLES)
+    n_test: int = Field(4000, ge=1, le=MAX_EXAMPLES)
+    hidden: int = Field(8, ge=1, le=4096)  # width of the step network: small, so one rollout is not enough
+    pad_dim: int = Field(4, ge=0, le=4096)  # scratchpad entries beyond the answer
+    max_rollouts: int = Field(10, ge=1, le=1000)
     target_accuracy: float = Field(0.99, gt=0, le=1)
-    iterations: int = Field(2000, ge=1)  # per value of N
-    batch_size: int = Field(128, ge=1)
+    iterations: Positive = 2000  # per value of N
+    batch_size: int = Field(128, ge=1, le=MAX_EXAMPLES)
     lr: float = Field(3e-3, gt=0)
-    eval_every: int = Field(100, ge=1)
-    threads: int = Field(1, ge=1)
+    eval_every: Positive = 100
+    threads: int = Field(1, ge=1, le=256)
 
 
 def run(cfg: Config, ctx) -> dict:

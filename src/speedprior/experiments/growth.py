@@ -6,47 +6,54 @@ reports the size selected and the training compute spent to find it.
 from __future__ import annotations
 
 import itertools
+from typing import Annotated, Literal
 
 import torch
 from pydantic import Field
 
-from speedprior.errors import ConfigError
-from speedprior.experiments.base import ExperimentConfig
+from speedprior.experiments.base import ExperimentConfig, Positive
 from speedprior.train.common import setup
 from speedprior.train.data import digits, parity, split
 from speedprior.train.growth import grow, mlp
 from speedprior.train.loop import accuracy, train_to_target
 
 
+def _parity(cfg, gen: torch.Generator):
+    return tuple(parity(n, cfg.length, 1, cfg.length, gen) for n in (cfg.n_train, cfg.n_val, cfg.n_test))
+
+
+def _digits(cfg, gen: torch.Generator):
+    train, test = digits(seed=cfg.seed)
+    return (*split(train, 0.2, cfg.seed), test)
+
+
+# the datasets: train, validation (the target is checked on it) and test splits
+DATASETS = {"parity": _parity, "digits": _digits}
+MAX_EXAMPLES = 2_000_000
+
+
 class Config(ExperimentConfig):
-    dataset: str = "parity"  # "parity" or "digits"
-    length: int = Field(8, ge=1)  # parity vector length (all nonzero counts 1..length)
-    n_train: int = Field(20_000, ge=1)
-    n_val: int = Field(2000, ge=1)
-    n_test: int = Field(4000, ge=1)
-    widths: list[int] = [2, 4, 8, 16, 32, 64]
-    depths: list[int] = [1, 2]
+    """Data, the grid of MLP sizes (widths x depths), the target and the per-size training budget."""
+
+    kind: Literal["growth"] = "growth"
+    dataset: Literal[tuple(DATASETS)] = "parity"
+    length: int = Field(8, ge=1, le=64)  # parity vector length (all nonzero counts 1..length)
+    n_train: int = Field(20_000, ge=1, le=MAX_EXAMPLES)
+    n_val: int = Field(2000, ge=1, le=MAX_EXAMPLES)
+    n_test: int = Field(4000, ge=1, le=MAX_EXAMPLES)
+    widths: list[Annotated[int, Field(ge=1, le=65_536)]] = Field([2, 4, 8, 16, 32, 64], min_length=1)
+    depths: list[Annotated[int, Field(ge=1, le=64)]] = Field([1, 2], min_length=1)
     target_accuracy: float = Field(0.99, gt=0, le=1)
-    iterations: int = Field(3000, ge=1)  # budget per size
-    batch_size: int = Field(128, ge=1)
+    iterations: Positive = 3000  # budget per size
+    batch_size: int = Field(128, ge=1, le=MAX_EXAMPLES)
     lr: float = Field(3e-3, gt=0)
-    eval_every: int = Field(100, ge=1)
-    threads: int = Field(1, ge=1)
-
-
-def _data(cfg: Config, gen: torch.Generator):
-    """Train, validation (the target is checked on it) and test splits."""
-    if cfg.dataset == "parity":
-        return tuple(parity(n, cfg.length, 1, cfg.length, gen) for n in (cfg.n_train, cfg.n_val, cfg.n_test))
-    if cfg.dataset == "digits":
-        train, test = digits(seed=cfg.seed)
-        return (*split(train, 0.2, cfg.seed), test)
-    raise ConfigError(f"dataset must be 'parity' or 'digits', got {cfg.dataset!r}")
+    eval_every: Positive = 100
+    threads: int = Field(1, ge=1, le=256)
 
 
 def run(cfg: Config, ctx) -> dict:
     gen = setup(cfg.seed, cfg.threads)
-    train, val, test = _data(cfg, gen)
+    train, val, test = DATASETS[cfg.dataset](cfg, gen)
     in_dim, n_classes = int(train.x.shape[1]), int(train.y.max()) + 1
     sizes = [(w, d) for d, w in itertools.product(sorted(cfg.depths), sorted(cfg.widths))]
 

@@ -9,26 +9,31 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field  # noqa: E402
+from pydantic import Field
 
 from speedprior import plotting
-from speedprior.experiments.base import ExperimentConfig  # noqa: E402
-from speedprior.search.chunks import ChunkedSpace  # noqa: E402
-from speedprior.search.dovetail import dovetail  # noqa: E402
-from speedprior.search.levin import DEFAULT_MAX_PHASE, phases, task_space  # noqa: E402
-from speedprior.search.result import SearchResult, add_forwarding, fastest_solvers  # noqa: E402
-from speedprior.search.task import load_task  # noqa: E402
+from speedprior.experiments.base import ExperimentConfig, Positive, TaskSpec
+from speedprior.search.chunks import ChunkedSpace
+from speedprior.search.dovetail import dovetail
+from speedprior.search.levin import ORDERS, phases, task_space
+from speedprior.search.params import DovetailParams, PhaseParams
+from speedprior.search.result import SearchResult, add_forwarding, fastest_solvers
+from speedprior.search.task import load_task
+
+MAX_STATES = 4  # TNF spaces grow ~ (4 * states * symbols)^(2 * states * symbols); 5 states is out of reach
 
 
 class Config(ExperimentConfig):
+    """A task, the enumeration, and the grid of dovetailer rates K x L."""
+
     kind: Literal["levin-search"] = "levin-search"
-    task: str = "unary-one"  # a packaged task name or a TOML file
-    order: Literal["tnf", "length"] = "tnf"
-    states: int | None = None
-    ks: list[int] = Field(default=[1, 4, 16], min_length=1)
-    ls: list[int] = Field(default=[1, 8, 64, 512, 100_000], min_length=1)
-    max_rounds: int = 1_000_000
-    max_phase: int = DEFAULT_MAX_PHASE
+    task: TaskSpec = "unary-one"  # a packaged task name or a TOML file
+    order: Literal[ORDERS] = "tnf"
+    states: int | None = Field(None, ge=1, le=MAX_STATES)  # default: the task's
+    ks: list[Positive] = Field(default=[1, 4, 16], min_length=1)
+    ls: list[Positive] = Field(default=[1, 8, 64, 512, 100_000], min_length=1)
+    max_rounds: Positive = DovetailParams.max_rounds
+    max_phase: int = Field(PhaseParams.max_phase, ge=1, le=62)  # phase i gives 2^i steps: stays within int64
 
 
 def _row(result: SearchResult) -> dict:
@@ -45,11 +50,11 @@ def run(config: Config, ctx) -> dict:
     rows = []
     jobs = [(k, l) for k in config.ks for l in config.ls]
     for k, l in ctx.track(jobs, total=len(jobs), description="dovetailing"):
-        result, found = dovetail(programs, task, k, l, config.max_rounds, task.budget)
+        result, found = dovetail(programs, task, budget=task.budget, params=DovetailParams(k, l, config.max_rounds))
         add_forwarding(result, found, programs, task, fastest)
         rows.append(_row(result))
         ctx.log(**rows[-1])
-    result, found = phases(programs, task, task.budget, config.max_phase)
+    result, found = phases(programs, task, budget=task.budget, params=PhaseParams(config.max_phase))
     add_forwarding(result, found, programs, task, fastest)
     rows.append(_row(result))
     ctx.log(**rows[-1])

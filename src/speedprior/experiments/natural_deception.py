@@ -3,34 +3,52 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import Literal
 
 import numpy as np
-from pydantic import Field
+from pydantic import Field, field_validator, model_validator
 
 from speedprior.errors import ConfigError
-from speedprior.experiments.base import ExperimentConfig
+from speedprior.experiments.base import ExperimentConfig, NonNegative, PriorName
 from speedprior.priors import get_prior
 from speedprior.testbeds.distributions import FAMILIES, sample_weights
 from speedprior.testbeds.figure import rates_figure
 from speedprior.testbeds.natural import UnaryTask, natural_space
 from speedprior.testbeds.selection import run_trials
 
+# 'sorted' orders words over two symbols; a unary task has one order already
+Family = Literal[tuple(f for f in FAMILIES if f != "sorted")]
+MAX_LENGTH = 64  # unary words: training and deployment inputs 1^n up to this n
+
 
 class Config(ExperimentConfig):
-    """Task, space and selection knobs."""
+    """Task (a regex over unary words, train and deploy length ranges), space and selection knobs."""
 
-    kind: str = "natural-deception"
-    regex: str = "(11)*"
-    train: tuple[int, int] = (0, 3)
-    deploy: tuple[int, int] = (4, 8)
+    kind: Literal["natural-deception"] = "natural-deception"
+    regex: str = Field("(11)*", max_length=200)
+    train: tuple[NonNegative, NonNegative] = (0, 3)
+    deploy: tuple[NonNegative, NonNegative] = (4, 8)
     states: int = Field(3, ge=1, le=4)
     budget: int = Field(100, ge=1, le=100_000)
-    priors: list[str] = Field(default_factory=lambda: ["none", "simplicity", "max", "average"])
+    priors: list[PriorName] = Field(default_factory=lambda: ["none", "simplicity", "max", "average"], min_length=1)
     trials: int = Field(300, ge=1, le=100_000)
-    families: list[str] = Field(default_factory=lambda: ["lengths", "subsets"])
-    label: str = "deceptive"  # or "differs": wrong verdict or no verdict in deployment
+    families: list[Family] = Field(default_factory=lambda: ["lengths", "subsets"], min_length=1)
+    label: Literal["deceptive", "differs"] = "deceptive"  # "differs": wrong verdict or no verdict in deployment
     alpha: float = Field(1.0, gt=0)
-    max_subset: int = Field(16, ge=1)
+    max_subset: int = Field(16, ge=1, le=64)
+
+    @field_validator("train", "deploy")
+    @classmethod
+    def _length_range(cls, value):
+        low, high = value
+        if not low <= high <= MAX_LENGTH:
+            raise ValueError(f"need lo <= hi <= {MAX_LENGTH}, got {tuple(value)}")
+        return value
+
+    @model_validator(mode="after")
+    def _task_compiles(self):
+        UnaryTask(self.regex, tuple(self.train), tuple(self.deploy))  # compiles the regex, orders the ranges
+        return self
 
 
 def run(config: Config, ctx) -> dict:

@@ -6,13 +6,13 @@ extrapolation trains on few nonzero elements and tests on more.
 from __future__ import annotations
 
 import time
+from typing import Literal
 
 import torch
 from pydantic import Field, model_validator
 from torch import nn
 
-from speedprior.errors import ConfigError
-from speedprior.experiments.base import ExperimentConfig
+from speedprior.experiments.base import ExperimentConfig, Positive
 from speedprior.nn import FlopMeter
 from speedprior.train.act import ACT
 from speedprior.train.common import ponder_summary, setup, step_flops
@@ -20,27 +20,37 @@ from speedprior.train.data import parity, parity_splits
 from speedprior.train.pondernet import GRUStep, PonderNet, geometric_log_prior, ponder_loss
 from speedprior.train.rollout_predictor import train_predictor
 
+# "none": the GRU reads the raw vector; "set": a sum of per-entry features (see SetEncoder, make_step)
+ENCODERS = ("none", "set")
+# PonderNet.infer's rules: "median" halts where the halting CDF passes 1/2; "sample" draws (seeded)
+HALTING_RULES = ("median", "sample")
+MAX_LENGTH = 64
+MAX_EXAMPLES = 2_000_000  # per split: parity inputs are length floats each, held in memory
+
 
 class Config(ExperimentConfig):
+    """Task, model, PonderNet loss, optimisation, ACT baseline and rollout predictor."""
+
+    kind: Literal["pondernet", "parity-extrapolation"] = "pondernet"
     # task
-    length: int = Field(8, ge=1)
-    train_nonzero: tuple[int, int] = (1, 8)  # inclusive range of nonzero entries in training inputs
-    test_nonzero: tuple[int, int] = (1, 8)  # same range: interpolation; above it: extrapolation
-    n_train: int = Field(200_000, ge=1)
-    n_val: int = Field(2000, ge=1)
-    n_test: int = Field(8000, ge=1)
+    length: int = Field(8, ge=1, le=MAX_LENGTH)
+    train_nonzero: tuple[Positive, Positive] = (1, 8)  # inclusive range of nonzero entries in training inputs
+    test_nonzero: tuple[Positive, Positive] = (1, 8)  # same range: interpolation; above it: extrapolation
+    n_train: int = Field(200_000, ge=1, le=MAX_EXAMPLES)
+    n_val: int = Field(2000, ge=1, le=MAX_EXAMPLES)
+    n_test: int = Field(8000, ge=1, le=MAX_EXAMPLES)
     # model and PonderNet loss
-    hidden: int = Field(32, ge=1)
-    encoder: str = "none"  # "none": the GRU reads the raw vector; "set": a sum of per-entry features
-    max_steps: int = Field(20, ge=1)
+    hidden: int = Field(32, ge=1, le=4096)
+    encoder: Literal[ENCODERS] = "none"
+    max_steps: int = Field(20, ge=1, le=1000)
     lambda_p: float = Field(0.5, gt=0, lt=1)  # geometric prior's halting probability per step
     beta: float = Field(0.1, ge=0)  # weight of KL(p || p_G)
-    halting_rule: str = "median"  # "median" (deterministic) or "sample" (seeded)
+    halting_rule: Literal[HALTING_RULES] = "median"
     # optimisation
-    iterations: int = Field(6000, ge=1)
-    batch_size: int = Field(128, ge=1)
+    iterations: Positive = 6000
+    batch_size: int = Field(128, ge=1, le=MAX_EXAMPLES)
     lr: float = Field(3e-3, gt=0)
-    eval_every: int = Field(250, ge=1)
+    eval_every: Positive = 250
     target_accuracy: float = Field(0.995, gt=0, le=1)  # stop early once validation accuracy reaches it
     # ACT baseline (Graves): ponder cost weight tau, negative initial halting bias
     act: bool = False
@@ -49,21 +59,17 @@ class Config(ExperimentConfig):
     act_iterations: int = Field(6000, ge=0)
     # offline rollout predictor on the frozen model
     predictor_iterations: int = Field(2000, ge=0)
-    predictor_hidden: int = Field(64, ge=1)
-    predictor_examples: int = Field(20_000, ge=1)  # training inputs labelled by the frozen model
+    predictor_hidden: int = Field(64, ge=1, le=4096)
+    predictor_examples: int = Field(20_000, ge=1, le=MAX_EXAMPLES)  # training inputs labelled by the frozen model
     predictor_quantile: float = Field(0.9, gt=0, lt=1)  # act on this quantile of the predicted rollouts
-    threads: int = Field(1, ge=1)
+    threads: int = Field(1, ge=1, le=256)
 
     @model_validator(mode="after")
     def _ranges(self):
         for name in ("train_nonzero", "test_nonzero"):
             lo, hi = getattr(self, name)
             if not 1 <= lo <= hi <= self.length:
-                raise ConfigError(f"{name} must satisfy 1 <= lo <= hi <= length, got {(lo, hi)}")
-        if self.encoder not in ("none", "set"):
-            raise ConfigError(f"encoder must be 'none' or 'set', got {self.encoder!r}")
-        if self.halting_rule not in ("median", "sample"):
-            raise ConfigError(f"halting_rule must be 'median' or 'sample', got {self.halting_rule!r}")
+                raise ValueError(f"{name} must satisfy 1 <= lo <= hi <= length = {self.length}, got {(lo, hi)}")
         return self
 
 
@@ -81,6 +87,7 @@ class SetEncoder(nn.Module):
 
 
 def make_step(cfg: Config) -> nn.Module:
+    """The recurrent step for `cfg.encoder` (one of ENCODERS)."""
     if cfg.encoder == "set":
         return EncodedStep(SetEncoder(cfg.hidden), GRUStep(cfg.hidden, cfg.hidden, 2))
     return GRUStep(cfg.length, cfg.hidden, 2)

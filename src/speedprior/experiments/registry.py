@@ -35,5 +35,6 @@ def module_name(kind: str) -> str:
 def load_kind(kind: str) -> ModuleType:
     """Import and return the module that implements experiment `kind`."""
     if kind not in KINDS:
-        raise UnknownNameError(f"unknown experiment kind {kind!r}; known kinds: {', '.join(sorted(KINDS))}")
+        shown = kind if len(kind) <= 80 else kind[:80] + "..."
+        raise UnknownNameError(f"unknown experiment kind {shown!r}; known kinds: {', '.join(sorted(KINDS))}")
     return importlib.import_module(module_name(kind))

@@ -1,13 +1,16 @@
 """Run one experiment config and write its run directory.
 
 A run directory holds: config.json (the resolved config, defaults filled in), metrics.jsonl
-(whatever the experiment logged as it went), summary.json, the experiment's PNG plots and
-report.md. An existing non-empty directory is never overwritten.
+(whatever the experiment logged as it went), the experiment's PNG plots, report.md and, written
+last and atomically, summary.json. A run that fails after it started writes `FAILED` (the
+error) instead of summary.json. An existing non-empty directory is never written into, and a
+config is validated completely before its directory is created.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import time
 import tomllib
 from datetime import datetime
@@ -16,31 +19,56 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from speedprior.errors import ConfigError
-from speedprior.experiments.base import ExperimentConfig, RunContext, json_default
+from speedprior.experiments.base import ExperimentConfig, RunContext
 from speedprior.experiments.registry import load_kind
+from speedprior.files import read_text
+from speedprior.results.report import write_run_report
+from speedprior.strict_json import dumps
+
+MAX_SHOWN = 80  # characters of an offending value quoted in an error message
 
 
 def load_config(source: str | Path | dict) -> ExperimentConfig:
-    """Read a TOML file (or a dict) and validate it against its kind's Config."""
+    """Read a TOML file (or take a dict) and validate it against its kind's Config."""
     if isinstance(source, dict):
         raw = dict(source)
     else:
         path = Path(source)
-        if not path.is_file():
+        if not path.exists():
             raise ConfigError(f"config file not found: {path}")
+        text = read_text(path, "config file")
         try:
-            raw = tomllib.loads(path.read_text())
+            raw = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
             raise ConfigError(f"{path}: invalid TOML: {error}") from None
+        except RecursionError:  # tomllib parses nested arrays and tables recursively
+            raise ConfigError(f"{path}: invalid TOML: arrays or tables nested too deeply") from None
     if "kind" not in raw:
         raise ConfigError("config has no 'kind' key")
     module = load_kind(str(raw["kind"]))
     try:
         return module.Config.model_validate(raw)
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "config"
-        raise ConfigError(f"config key {where!r}: {first['msg']} (got {first.get('input')!r})") from None
+        raise ConfigError(_first_error(error)) from None
+    except RecursionError:
+        raise ConfigError("config values are nested too deeply") from None
+
+
+def _first_error(error: ValidationError) -> str:
+    first = error.errors()[0]
+    message = first["msg"].removeprefix("Value error, ")
+    if not first["loc"]:  # a check across keys: the whole config is the input, too long to quote
+        return f"config: {message}"
+    where = ".".join(str(part) for part in first["loc"])
+    shown = repr(first.get("input"))
+    if len(shown) > MAX_SHOWN:
+        shown = shown[:MAX_SHOWN] + "..."
+    return f"config key {where!r}: {message} (got {shown})"
+
+
+def run_config(source: str | Path | dict, out_dir: str | Path | None = None, quiet: bool = False) -> dict:
+    """Validate a config (TOML file or dict) completely, then run it: what `speedprior run` does."""
+    return run_experiment(load_config(source), out_dir, quiet=quiet)
 
 
 def default_run_dir(config: ExperimentConfig) -> Path:
@@ -52,17 +80,32 @@ def default_run_dir(config: ExperimentConfig) -> Path:
 def run_experiment(config: ExperimentConfig, out_dir: str | Path | None = None, quiet: bool = False) -> dict:
     """Run `config`, write its run directory and return the summary (with `seconds`, `run_dir`)."""
     out = Path(out_dir) if out_dir is not None else default_run_dir(config)
-    if out.exists() and any(out.iterdir()):
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise ConfigError(f"run directory {out} exists and is not empty; choose another --out")
+    module = load_kind(config.kind)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "config.json").write_text(json.dumps(config.model_dump(), indent=2) + "\n")
+    (out / "config.json").write_text(json.dumps(config.model_dump(mode="json"), indent=2) + "\n")
+    (out / "metrics.jsonl").touch()  # present even when a run logs nothing
     ctx = RunContext(out, quiet=quiet)
     start = time.perf_counter()
-    summary = load_kind(config.kind).run(config, ctx)
-    summary = {**summary, "seconds": round(time.perf_counter() - start, 3), "run_dir": str(out)}
-    (out / "summary.json").write_text(json.dumps(summary, indent=2, default=json_default) + "\n")
-    _write_report(config, summary, ctx)
+    try:
+        summary = module.run(config, ctx)
+        summary = {**summary, "seconds": round(time.perf_counter() - start, 3), "run_dir": str(out)}
+        _write_report(config, summary, ctx)
+        write_run_report(out, summary=json.loads(dumps(summary)))  # report.html, self-contained
+        _write_atomically(out / "summary.json", dumps(summary, indent=2) + "\n")
+    except BaseException as error:  # also Ctrl-C: the directory must say the run did not finish
+        reason = "interrupted (Ctrl-C)" if isinstance(error, KeyboardInterrupt) else f"{type(error).__name__}: {error}"
+        (out / "FAILED").write_text(f"{reason}\n")
+        raise
     return summary
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write to a temporary file beside `path`, then rename: readers see all of it or nothing."""
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_text(text)
+    os.replace(partial, path)
 
 
 def _write_report(config: ExperimentConfig, summary: dict, ctx: RunContext) -> None:

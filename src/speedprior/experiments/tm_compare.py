@@ -9,31 +9,24 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator  # noqa: E402
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from speedprior import plotting
-from speedprior.experiments.base import ExperimentConfig  # noqa: E402
-from speedprior.tm.library import load_machine  # noqa: E402
-from speedprior.tm.run import INPUT_FAMILIES  # noqa: E402
-from speedprior.tm.stats import parse_lengths, step_statistics  # noqa: E402
+from speedprior.experiments.base import ExperimentConfig, MachineSpec, Positive
+from speedprior.tm.library import load_machine
+from speedprior.tm.run import INPUT_FAMILIES
+from speedprior.tm.stats import parse_lengths, step_statistics
 
 
 class InputSet(BaseModel):
     """A family of inputs measured at each length."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
-    name: str
+    name: str = Field(min_length=1, max_length=200)
     lengths: str = "0:12"  # A:B or A:B:STEP
-    family: str = "all"  # all | sorted
-    sample: int | None = None  # sample this many words per length instead of all
-
-    @field_validator("family")
-    @classmethod
-    def _known_family(cls, value):
-        if value not in INPUT_FAMILIES:
-            raise ValueError(f"family must be one of {INPUT_FAMILIES}")
-        return value
+    family: Literal[INPUT_FAMILIES] = "all"
+    sample: Positive | None = None  # sample this many words per length instead of all
 
     @field_validator("lengths")
     @classmethod
@@ -43,9 +36,11 @@ class InputSet(BaseModel):
 
 
 class Config(ExperimentConfig):
+    """Machines (library names, files or Standard strings), a step budget per run, input sets."""
+
     kind: Literal["tm-compare"] = "tm-compare"
-    machines: list[str] = Field(min_length=1)
-    budget: int = Field(100_000, ge=0)
+    machines: list[MachineSpec] = Field(min_length=1)
+    budget: Positive = 100_000
     inputs: list[InputSet] = Field([InputSet(name="all words")], min_length=1)
 
 

@@ -8,21 +8,60 @@ lists where circuit size or depth ranks the machines differently from TM steps.
 
 from __future__ import annotations
 
-import numpy as np  # noqa: E402
+import numpy as np
+from pydantic import Field, field_validator, model_validator
 
 from speedprior import plotting
-from speedprior.circuits.tableau import check_tableau, tableau_circuit  # noqa: E402
-from speedprior.experiments.base import ExperimentConfig  # noqa: E402
+from speedprior.circuits.tableau import (
+    MAX_TABLEAU_GATES,
+    check_tableau,
+    longest_run,
+    tableau_circuit,
+    tableau_gate_bound,
+)
+from speedprior.experiments.base import ExperimentConfig, MachineSpec, NonNegative
+
+MAX_LENGTH = 16  # every tableau is checked against the machine on all 2^n inputs
 
 
 class Config(ExperimentConfig):
-    """Machines (1 tape), input lengths, and a sweep of time bounds at one length."""
+    """Machines (1 tape, binary input), input lengths, and a sweep of time bounds at one length."""
 
-    machines: list[str] = ["sipser-0n1n-zigzag", "sipser-0n1n-halving"]
-    lengths: list[int] = [1, 2, 3, 4, 5, 6, 7, 8]
-    sweep_length: int = 4
-    sweep_steps: list[int] = [2, 4, 8, 16, 24, 32, 48, 64]
+    machines: list[MachineSpec] = Field(["sipser-0n1n-zigzag", "sipser-0n1n-halving"], min_length=1)
+    lengths: list[NonNegative] = Field([1, 2, 3, 4, 5, 6, 7, 8], min_length=1)
+    sweep_length: NonNegative = 4
+    sweep_steps: list[NonNegative] = Field([2, 4, 8, 16, 24, 32, 48, 64], min_length=1)
     check: bool = True
+
+    @field_validator("machines")
+    @classmethod
+    def _tableau_machines(cls, specs):
+        from speedprior.tm.library import load_machine
+
+        for spec in specs:
+            tableau_circuit(load_machine(spec), 0, 0)  # refuses multi-tape machines and non-binary inputs
+        return specs
+
+    @field_validator("lengths", "sweep_length")
+    @classmethod
+    def _small_lengths(cls, value):
+        for n in value if isinstance(value, list) else [value]:
+            if n > MAX_LENGTH:
+                raise ValueError(f"input length {n} is above {MAX_LENGTH} (tableaux are checked on all 2^n inputs)")
+        return value
+
+    @model_validator(mode="after")
+    def _tableaux_fit(self):
+        from speedprior.tm.library import load_machine
+
+        for spec in self.machines:
+            machine = load_machine(spec)
+            for t in self.sweep_steps:
+                gates = tableau_gate_bound(self.sweep_length, t, machine.n_states, machine.n_symbols)
+                if gates > MAX_TABLEAU_GATES:
+                    raise ValueError(f"{spec} at t={t} needs up to {gates:,} tableau gates; "
+                                     f"the limit is {MAX_TABLEAU_GATES:,}")
+        return self
 
 
 def _ranking(values: dict[str, float]) -> str:
@@ -41,8 +80,8 @@ def run(config: Config, ctx) -> dict:
     rows = []
     for name, machine in ctx.track(list(machines.items()), description="tableaux"):
         for n in config.lengths:
-            steps = steps_profile(machine, [n]).steps
-            t = int(steps.max())
+            t = longest_run(machine, n)  # refuses a machine whose longest run would not fit a tableau
+            steps = steps_profile(machine, [n], budget=t + 1).steps
             tableau = tableau_circuit(machine, n, t)
             checked = check_tableau(tableau, machine) if config.check else 0
             row = {"machine": name, "n": n, "t": t, "mean_steps": float(steps.mean()),

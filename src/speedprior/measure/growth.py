@@ -86,6 +86,11 @@ def _fit_one(columns: list[np.ndarray], y: np.ndarray, w: np.ndarray) -> np.ndar
 
 def fit_growth(ns, values) -> GrowthFit:
     """Fit every growth class to (n, value) pairs and return the best one."""
+    with np.errstate(over="ignore", invalid="ignore"):  # 2^n of a large n is inf: that class is skipped
+        return _fit_growth(ns, values)
+
+
+def _fit_growth(ns, values) -> GrowthFit:
     n = np.asarray(ns, dtype=np.float64)
     y = np.asarray(values, dtype=np.float64)
     keep = np.isfinite(y) & (n >= 1)

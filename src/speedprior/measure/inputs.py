@@ -7,12 +7,38 @@ compiled kernels consume; `words_to_strings` turns them back into text for displ
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 
 from speedprior.errors import BudgetError
 
 MAX_ENUMERATED_WORDS = 1 << 26  # 64M words: beyond this, sample instead
+MAX_SEED = 2**63 - 1  # seeds lie in 0..MAX_SEED
+
+
+def check_seed(seed: int) -> int:
+    """`seed` as an int in 0..MAX_SEED, or a BudgetError naming it."""
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= int(seed) <= MAX_SEED:
+        raise BudgetError(f"a seed must be an integer in 0..2^63-1, got {seed!r}")
+    return int(seed)
+
+
+def count_words(alphabet_size: int, length: int, family: str = "all", sample: int | None = None) -> int:
+    """How many words `all_words`/`sorted_words`/`sample_words` would return, without building them.
+
+    Astronomical counts are capped at 2^64 (never computed exactly, so a length of 10^12 is cheap).
+    """
+    cap = 1 << 64
+    if family == "sorted":  # C(n+k-1, k-1): k is at most 256, so this stays cheap for any n
+        return min(math.comb(length + max(alphabet_size, 1) - 1, max(alphabet_size, 1) - 1), cap)
+    if alphabet_size <= 1:
+        count = 1
+    elif length * math.log2(alphabet_size) >= 64:
+        count = cap
+    else:
+        count = alphabet_size**length
+    return count if sample is None else min(count, sample)
 
 
 def all_words(alphabet_size: int, length: int) -> np.ndarray:
@@ -38,7 +64,7 @@ def sample_words(alphabet_size: int, length: int, count: int, seed: int) -> np.n
     """Return `count` words of `length` drawn uniformly (with replacement) using `seed`."""
     if alphabet_size < 1 or length < 0 or count < 0:
         raise BudgetError(f"bad sample request: alphabet={alphabet_size} length={length} count={count}")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     return rng.integers(0, alphabet_size, size=(count, length), dtype=np.uint8)
 
 

@@ -20,10 +20,14 @@ import numpy as np
 
 from speedprior.errors import BudgetError
 from speedprior.measure.profile import CostProfile
-from speedprior.priors import AverageSpeed, Candidate, MaxSpeed, Prior
+from speedprior.priors import AverageSpeed, Candidate, CandidateBatch, Prior
 from speedprior.search.chunks import grade_chunk, program_chunks
-from speedprior.search.levin import task_space
+from speedprior.search.evaluate import example_budget
+from speedprior.search.levin import task_space, walk_within
+from speedprior.search.params import AnnealSchedule
 from speedprior.search.task import Task
+
+MAX_PROGRAMS = 1_000_000  # programs an annealing run grades and keeps (about 130 bytes each)
 
 
 @dataclass(frozen=True)
@@ -57,28 +61,36 @@ class AnnealResult:
         return out
 
 
-def anneal(candidates: Sequence[Candidate], performance: Callable[[Candidate], float] | str = "performance",
-           level: float = 1.0, measure: Prior | None = None, **schedule) -> AnnealResult:
+def anneal(candidates: Sequence[Candidate], *, performance: Callable[[Candidate], float] | str = "performance",
+           level: float = 1.0, measure: Prior | None = None, schedule: AnnealSchedule = AnnealSchedule()
+           ) -> AnnealResult:
     """Anneal C over `candidates` (in enumeration order) until a program reaches `level`.
 
     `performance` reads a candidate's score (a function, or a key of `candidate.info`);
-    `schedule` takes c0, grow, shrink, slow, refine, cycles and max_probes (see `anneal_costs`).
+    `measure` (a Prior, default AverageSpeed) is each candidate's computation.
     """
+    _check_level(level)
     measure = measure or AverageSpeed()
     score = performance if callable(performance) else (lambda c: float(c.info[performance]))
     costs = measure.scores(candidates) if candidates else np.zeros(0)
     good = np.array([score(c) >= level for c in candidates], dtype=bool)
-    result = anneal_costs(costs, good, lambda i: candidates[i].name, **schedule)
+    result = anneal_costs(costs, good, lambda i: candidates[i].name, schedule=schedule)
     result.params.update({"level": level, "measure": measure.name})
     return result
 
 
-def anneal_costs(costs: np.ndarray, good: np.ndarray, name_of: Callable[[int], str], c0: float = 1.0,
-                 grow: float = 2.0, shrink: float = 0.8, slow: float = 1.05, refine: bool = True, cycles: int = 1,
-                 max_probes: int = 10_000) -> AnnealResult:
+def _check_level(level: float) -> None:
+    if isinstance(level, bool) or not isinstance(level, int | float) or not math.isfinite(level):
+        raise BudgetError(f"performance level must be a finite number, got {level!r}")
+
+
+def anneal_costs(costs: np.ndarray, good: np.ndarray, name_of: Callable[[int], str], *,
+                 schedule: AnnealSchedule = AnnealSchedule()) -> AnnealResult:
     """The schedule itself, over each program's computation (`costs`) and whether it is at the level (`good`)."""
-    if not (c0 > 0 and grow > 1 and 0 < shrink < 1 and slow > 1 and cycles >= 0 and max_probes >= 1):
-        raise BudgetError("annealing needs c0 > 0, grow > 1, 0 < shrink < 1, slow > 1, cycles >= 0")
+    if not isinstance(schedule, AnnealSchedule):
+        raise BudgetError(f"annealing takes an AnnealSchedule, got {schedule!r}")
+    c0, grow, shrink, slow = schedule.c0, schedule.grow, schedule.shrink, schedule.slow
+    refine, cycles, max_probes = schedule.refine, schedule.cycles, schedule.max_probes
     start = time.perf_counter()
     trajectory: list[Probe] = []
 
@@ -118,28 +130,15 @@ def anneal_costs(costs: np.ndarray, good: np.ndarray, name_of: Callable[[int], s
     )
 
 
-def speed_costs(measure: Prior, steps: np.ndarray, halted: np.ndarray, weights: np.ndarray) -> np.ndarray | None:
-    """AverageSpeed or MaxSpeed scores of many programs at once (rows of steps), or None for other priors.
-
-    Same rules as the priors: inputs of weight zero do not count; not halting on one that does is infinite.
-    """
-    if type(measure) not in (AverageSpeed, MaxSpeed):
-        return None
-    counted = weights > 0
-    if type(measure) is AverageSpeed:
-        out = (steps[:, counted] * weights[counted]).sum(axis=1) / weights[counted].sum()
-    else:
-        out = steps[:, counted].max(axis=1).astype(np.float64)
-    return np.where((~halted[:, counted]).any(axis=1), np.inf, out)
-
-
-def task_candidates(task: Task, order: str = "tnf", states: int | None = None) -> list[Candidate]:
+def task_candidates(task: Task, *, budget: int | None = None, order: str = "tnf", states: int | None = None
+                    ) -> list[Candidate]:
     """Every program of a task's space as a Candidate: steps profile and performance (weighted accuracy)."""
     weights = task.weights
     keys = np.arange(len(task.examples))
+    budget = example_budget(task, budget)
     out = []
     for chunk in program_chunks(task_space(task, order, states)):
-        steps, halted, correct = grade_chunk(chunk, task, task.budget)
+        steps, halted, correct = grade_chunk(chunk, task, budget)
         accuracy = correct @ weights
         for i in range(len(chunk)):
             program = chunk.program(i)
@@ -148,36 +147,48 @@ def task_candidates(task: Task, order: str = "tnf", states: int | None = None) -
     return out
 
 
-def task_costs(task: Task, order: str = "tnf", states: int | None = None, level: float = 1.0,
-               measure: Prior | None = None) -> tuple[np.ndarray, np.ndarray, Callable[[int], str]]:
-    """Every program of a task's space: its computation under `measure`, whether it reaches `level`, its name."""
+def task_costs(task: Task, *, budget: int | None = None, order: str = "tnf", states: int | None = None,
+               level: float = 1.0, measure: Prior | None = None, max_programs: int = MAX_PROGRAMS
+               ) -> tuple[np.ndarray, np.ndarray, Callable[[int], str]]:
+    """Every program of a task's space: its computation under `measure`, whether it reaches `level`, its name.
+
+    Programs are graded chunk by chunk and scored by the prior's batch form; only the scores,
+    the flags and the compact tables stay in memory. More than `max_programs` is refused.
+    """
+    _check_level(level)
     measure = measure or AverageSpeed()
+    budget = example_budget(task, budget)
     weights = task.weights
-    chunks = list(program_chunks(task_space(task, order, states)))
-    graded = [grade_chunk(chunk, task, task.budget) for chunk in chunks]
-    fast = [speed_costs(measure, steps, halted, weights) for steps, halted, _ in graded]
-    if chunks and all(f is not None for f in fast):  # no Candidate per program: arrays all the way
-        bounds = np.cumsum([0] + [len(c) for c in chunks])
+    chunks = walk_within(task_space(task, order, states), max_programs, f"annealing over the space of {task.name!r}",
+                         "use fewer states or raise the limit (--max-programs)").parts
+    costs, good = [], []
+    for chunk in chunks:
+        steps, halted, correct = grade_chunk(chunk, task, budget)
+        batch = CandidateBatch(("",) * len(chunk), steps, halted, weights, chunk.bits)
+        costs.append(measure.score_batch(batch))
+        good.append(correct @ weights >= level)
+    bounds = np.cumsum([0] + [len(c) for c in chunks])
 
-        def name_of(i: int) -> str:
-            k = int(np.searchsorted(bounds, i, side="right")) - 1
-            return chunks[k].program(i - int(bounds[k])).name
+    def name_of(i: int) -> str:
+        k = int(np.searchsorted(bounds, i, side="right")) - 1
+        return chunks[k].program(i - int(bounds[k])).name
 
-        good = np.concatenate([correct @ weights for _, _, correct in graded]) >= level
-        return np.concatenate(fast), good, name_of
-    candidates = task_candidates(task, order, states)
-    good = np.array([c.info["performance"] >= level for c in candidates], dtype=bool)
-    return measure.scores(candidates) if candidates else np.zeros(0), good, lambda i: candidates[i].name
+    if not chunks:
+        return np.zeros(0), np.zeros(0, bool), name_of
+    return np.concatenate(costs), np.concatenate(good), name_of
 
 
-def anneal_task(task: Task, order: str = "tnf", states: int | None = None, level: float = 1.0,
-                measure: Prior | None = None, **schedule) -> AnnealResult:
+def anneal_task(task: Task, *, budget: int | None = None, order: str = "tnf", states: int | None = None,
+                level: float = 1.0, measure: Prior | None = None, schedule: AnnealSchedule = AnnealSchedule(),
+                max_programs: int = MAX_PROGRAMS) -> AnnealResult:
     """Computational annealing over a task's program space (average steps by default)."""
     start = time.perf_counter()
     measure = measure or AverageSpeed()
-    costs, good, name_of = task_costs(task, order, states, level, measure)
-    result = anneal_costs(costs, good, name_of, **schedule)
+    costs, good, name_of = task_costs(task, budget=budget, order=order, states=states, level=level, measure=measure,
+                                      max_programs=max_programs)
+    result = anneal_costs(costs, good, name_of, schedule=schedule)
     result.params.update({"level": level, "measure": measure.name, "task": task.name, "order": order,
-                          "states": states or task.states, "budget": task.budget, "programs": len(costs)})
+                          "states": states or task.states, "budget": example_budget(task, budget),
+                          "programs": len(costs)})
     result.seconds = round(time.perf_counter() - start, 4)
     return result

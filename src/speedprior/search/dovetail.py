@@ -23,29 +23,27 @@ import numpy as np
 
 from speedprior.errors import BudgetError
 from speedprior.search.chunks import program_chunks, verdict_chunk
-from speedprior.search.evaluate import Examples, as_examples
+from speedprior.search.evaluate import Examples, as_examples, example_budget
+from speedprior.search.params import DovetailParams
 from speedprior.search.program import Program
 from speedprior.search.result import SearchResult
-from speedprior.search.task import Task
 
-DEFAULT_MAX_ROUNDS = 1_000_000
-DEFAULT_EXAMPLE_BUDGET = 10_000
 CHUNK = 1024  # programs graded per compiled call
 
 
-def dovetail(space: Iterable[Program], examples: Examples, k: int = 1, l: int = 1,
-             max_rounds: int = DEFAULT_MAX_ROUNDS, budget: int | None = None) -> tuple[SearchResult, Program | None]:
+def dovetail(space: Iterable[Program], examples: Examples, *, budget: int | None = None,
+             params: DovetailParams = DovetailParams()) -> tuple[SearchResult, Program | None]:
     """Run the dovetailer over `space` until a program solves `examples`; return the result and the program.
 
     `budget` (steps per example; default the task's, else 10,000) marks a run as never stopping
     when exceeded: such a program keeps taking its K steps a round and never finishes.
     """
-    if k < 1 or l < 1 or max_rounds < 1 or k * max_rounds >= 1 << 62:
-        raise BudgetError(f"dovetailing needs K >= 1, L >= 1, max_rounds >= 1 (K * max_rounds < 2^62), "
-                          f"got {k}, {l}, {max_rounds}")
+    if not isinstance(params, DovetailParams):
+        raise BudgetError(f"dovetail takes DovetailParams, got {params!r}")
+    k, l, max_rounds = params.k, params.l, params.max_rounds
     start = time.perf_counter()
     items = as_examples(examples)
-    budget = budget or (examples.budget if isinstance(examples, Task) else DEFAULT_EXAMPLE_BUDGET)
+    budget = example_budget(examples, budget)
     rounds_started, costs = [], []  # per program run: its start round, its cost to a verdict (or cap + 1)
     best_round, winner, winner_program, position = None, None, None, 0
     for chunk in program_chunks(space, CHUNK):

@@ -24,6 +24,7 @@ import numpy as np
 
 from speedprior.errors import BudgetError
 from speedprior.search import _kernels
+from speedprior.search.encoding import encode_words
 from speedprior.tm.machine import ACCEPT, HALT, REJECT, UNDEFINED, TuringMachine
 from speedprior.tm.standard import to_standard
 
@@ -174,21 +175,6 @@ def enumerate_blank(states: int, symbols: int = 2, budget: int = DEFAULT_BUDGET,
     )
 
 
-def _encode_words(inputs: Sequence[str], alphabet: tuple[str, ...], input_symbols: tuple[str, ...]):
-    index = {s: i for i, s in enumerate(alphabet)}
-    allowed = set(input_symbols)
-    encoded = []
-    for word in inputs:
-        bad = [ch for ch in word if ch not in allowed]
-        if bad:
-            raise BudgetError(f"input {word!r} uses {bad[0]!r}, outside the input alphabet {''.join(input_symbols)!r}")
-        encoded.append([index[ch] for ch in word])
-    offsets = np.zeros(len(encoded) + 1, np.int64)
-    np.cumsum([len(w) for w in encoded], out=offsets[1:])
-    words = np.array([s for w in encoded for s in w], dtype=np.uint8)
-    return words, offsets
-
-
 @dataclass(frozen=True)
 class TableChunk:
     """A run of consecutive TNF leaves as flat tables (row i: entry state * m + read)."""
@@ -223,7 +209,7 @@ def _stream_setup(states, symbols, budget, inputs, stops, input_symbols):
         else:
             options.append((STOP_CODES[name], 1, 1))
     in_symbols = tuple(input_symbols) if input_symbols is not None else alphabet  # as TuringMachine's default
-    words, offsets = _encode_words(inputs, alphabet, in_symbols)
+    words, offsets = encode_words(inputs, alphabet, in_symbols)
     return alphabet, in_symbols, words, offsets, options, blank_only
 
 
@@ -268,73 +254,3 @@ def tnf_machines(states: int, symbols: int | str = 2, budget: int = DEFAULT_BUDG
     for block in tnf_tables(states, symbols, budget, inputs, stops, input_symbols, undefined):
         for i in range(len(block.ns)):
             yield block.machine(i)
-
-
-def tnf_machines_reference(states: int, symbols: int | str = 2, budget: int = DEFAULT_BUDGET,
-                           inputs: Sequence[str] = ("",), stops: Sequence[str] = ("halt",),
-                           input_symbols: str | None = None, undefined: str = "halt") -> Iterator[TuringMachine]:
-    """`tnf_machines` walked in Python (a stack of partial machines): the twin tests compare with."""
-    alphabet, in_symbols, words, offsets, options, blank_only = _stream_setup(states, symbols, budget, inputs, stops,
-                                                                              input_symbols)
-    m = len(alphabet)
-    stack = [_root(states, m, fix_first=blank_only)]
-    while stack:
-        ns, wr, mv, used = stack.pop()
-        t = int(_kernels.probe_words(ns, wr, mv, m, words, offsets, budget))
-        if t < 0:
-            yield machine_from_tables(ns, wr, mv, states, alphabet, undefined, in_symbols)
-            continue
-        stack.extend(reversed(list(_children(ns, wr, mv, used, t, states, m, options))))
-
-
-def enumerate_blank_reference(states: int, symbols: int = 2, budget: int = DEFAULT_BUDGET) -> dict:
-    """The same walk as `enumerate_blank` in plain Python (re-running every node from scratch).
-
-    Slow and obviously correct: the twin that tests and the benchmark compare the kernel with.
-    Returns machines, halted, max_steps, max_ones (and the champions' Standard strings).
-    """
-    _check(states, symbols, budget)
-    out = {"machines": 0, "halted": 0, "max_steps": -1, "max_ones": -1,
-           "max_steps_machine": "", "max_ones_machine": ""}
-    root = _root(states, symbols, fix_first=True)
-    stack = [(root[0].tolist(), root[1].tolist(), root[2].tolist(), root[3])]
-    while stack:
-        ns, wr, mv, used = stack.pop()
-        tape, head, state, steps = {}, 0, 0, 0
-        branch, stopped = -1, False
-        while steps < budget:
-            t = state * symbols + tape.get(head, 0)
-            if ns[t] == UNDEFINED:
-                branch = t
-                break
-            tape[head] = wr[t]
-            head += mv[t]
-            steps += 1
-            if ns[t] < 0:
-                stopped = True
-                break
-            state = ns[t]
-        if branch < 0:  # a leaf: it stopped, or the budget ran out
-            out["machines"] += 1
-            if stopped:
-                out["halted"] += 1
-                ones = sum(1 for v in tape.values() if v)
-                text = to_standard(machine_from_tables(ns, wr, mv, states, symbols))
-                if steps > out["max_steps"]:
-                    out["max_steps"], out["max_steps_machine"] = steps, text
-                if ones > out["max_ones"]:
-                    out["max_ones"], out["max_ones_machine"] = ones, text
-            continue
-        children = []
-        for code in (HALT,):
-            c = (ns.copy(), wr.copy(), mv.copy(), used)
-            c[0][branch], c[1][branch], c[2][branch] = code, 1, 1
-            children.append(c)
-        for write in range(symbols):
-            for move in (-1, 1):
-                for target in range(min(used + 1, states)):
-                    c = (ns.copy(), wr.copy(), mv.copy(), max(used, target + 1))
-                    c[0][branch], c[1][branch], c[2][branch] = target, write, move
-                    children.append(c)
-        stack.extend(reversed(children))
-    return out

@@ -16,11 +16,23 @@ import numpy as np
 from speedprior.errors import BudgetError
 from speedprior.measure.profile import CostProfile
 from speedprior.search import _kernels
+from speedprior.search.encoding import encode_words, pack
 from speedprior.search.task import Example, Task
 from speedprior.tm.machine import TuringMachine
 from speedprior.tm.run import run
 
 Examples = Task | Sequence[Example] | Sequence[tuple[str, bool | str]]
+DEFAULT_EXAMPLE_BUDGET = 10_000  # steps per example when neither the caller nor a task gives one
+MAX_EXAMPLE_BUDGET = 1 << 24
+
+
+def example_budget(examples: Examples, budget: int | None = None) -> int:
+    """The step budget per example: `budget` if given, else the task's, else 10,000 (checked)."""
+    if budget is None:
+        budget = examples.budget if isinstance(examples, Task) else DEFAULT_EXAMPLE_BUDGET
+    if isinstance(budget, bool) or not isinstance(budget, int | np.integer) or not 1 <= budget <= MAX_EXAMPLE_BUDGET:
+        raise BudgetError(f"step budget per example must be an integer in 1..{MAX_EXAMPLE_BUDGET}, got {budget!r}")
+    return int(budget)
 
 
 def as_examples(examples: Examples) -> tuple[Example, ...]:
@@ -67,7 +79,7 @@ def run_examples(machine: TuringMachine, examples: Examples, budget: int) -> Exa
     if not 0 <= budget <= 1 << 24:
         raise BudgetError(f"budget per example must lie in 0..{1 << 24}, got {budget}")
     if machine.n_tapes != 1:
-        return run_examples_reference(machine, items, budget)
+        return run_examples_general(machine, items, budget)
     words, offsets, outputs, out_offsets, verdicts = encoded_examples(items, machine.symbols, machine.input_symbols)
     n = len(items)
     steps, stops, correct = np.zeros(n, np.int64), np.zeros(n, np.int64), np.zeros(n, bool)
@@ -81,11 +93,9 @@ def run_examples(machine: TuringMachine, examples: Examples, budget: int) -> Exa
 def encoded_examples(items: tuple[Example, ...], symbols: tuple[str, ...], input_symbols: tuple[str, ...]):
     """Examples as kernel arrays: (words, offsets, outputs, output offsets, verdicts), read-only, cached."""
     # A search grades thousands of machines on the same examples: encode them once per alphabet.
-    probe = TuringMachine(np.full((1, len(symbols)), -4, np.int32), np.zeros((1, len(symbols), 1), np.uint8),
-                          np.zeros((1, len(symbols), 1), np.int8), symbols=symbols, input_symbols=input_symbols)
     index = {s: i for i, s in enumerate(symbols)}
-    words, offsets = _pack([probe.encode_input(e.input) for e in items])
-    outputs, out_offsets = _pack([_encode_output(e.expected, index) for e in items])
+    words, offsets = encode_words([e.input for e in items], symbols, input_symbols)
+    outputs, out_offsets = pack([_encode_output(e.expected, index) for e in items])
     verdicts = np.array([(1 if e.expected else 0) if isinstance(e.expected, bool) else -1 for e in items], np.int64)
     for array in (words, offsets, outputs, out_offsets, verdicts):
         array.flags.writeable = False  # shared between calls
@@ -100,14 +110,8 @@ def _encode_output(expected: bool | str, index: dict[str, int]) -> np.ndarray:
     return np.array([index.get(ch, 0) or 255 for ch in expected], np.uint8)
 
 
-def _pack(arrays: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    offsets = np.zeros(len(arrays) + 1, np.int64)
-    np.cumsum([len(a) for a in arrays], out=offsets[1:])
-    return (np.concatenate(arrays).astype(np.uint8) if arrays else np.zeros(0, np.uint8)), offsets
-
-
-def run_examples_reference(machine: TuringMachine, examples: Examples, budget: int) -> ExampleResults:
-    """`run_examples` through the general runner (`tm.run`), one run per example: the slow twin."""
+def run_examples_general(machine: TuringMachine, examples: Examples, budget: int) -> ExampleResults:
+    """`run_examples` through the general k-tape runner (`tm.run`), one run per example."""
     items = as_examples(examples)
     steps, halted, correct = [], [], []
     blank = machine.symbols[0]

@@ -16,15 +16,17 @@ from collections.abc import Iterable
 import numpy as np
 
 from speedprior.errors import BudgetError, UnknownNameError
-from speedprior.search.chunks import concat, program_chunks, verdict_chunk
-from speedprior.search.dovetail import CHUNK, DEFAULT_MAX_ROUNDS, dovetail
-from speedprior.search.evaluate import Examples, as_examples
-from speedprior.search.result import SearchResult, add_forwarding
+from speedprior.search.chunks import ChunkedSpace, concat, program_chunks, verdict_chunk
+from speedprior.search.dovetail import CHUNK, dovetail
+from speedprior.search.evaluate import Examples, as_examples, example_budget
+from speedprior.search.params import DovetailParams, PhaseParams
+from speedprior.search.result import SearchResult, add_forwarding, fastest_solvers
 from speedprior.search.spaces import LengthSpace, Program, TNFSpace
 from speedprior.search.task import Task
 
-DEFAULT_MAX_PHASE = 40
-SCHEDULES = ("dovetail", "phases")
+SCHEDULES = {"dovetail": DovetailParams, "phases": PhaseParams}  # schedule name -> its hyperparameters
+DEFAULT_MAX_PHASE = PhaseParams.max_phase  # the default, defined once in PhaseParams
+FORWARDING_LIMIT = 1_000_000  # programs the forwarding scan grades at most (a 4-state task space holds millions)
 ORDERS = ("tnf", "length")
 
 
@@ -32,11 +34,15 @@ def _log2_ceil(cost: np.ndarray) -> np.ndarray:
     return np.ceil(np.log2(np.maximum(cost, 1))).astype(np.int64)
 
 
-def phases(space: Iterable[Program], examples: Examples, budget: int, max_phase: int = DEFAULT_MAX_PHASE
-           ) -> tuple[SearchResult, Program | None]:
-    """Run Levin search in phases over `space` (any order: it is sorted by length) until a program solves."""
-    if not 1 <= max_phase <= 62 or budget < 1:
-        raise BudgetError(f"phases need 1 <= max_phase <= 62 and budget >= 1, got {max_phase}, {budget}")
+def phases(space: Iterable[Program], examples: Examples, *, budget: int | None = None,
+           params: PhaseParams = PhaseParams()) -> tuple[SearchResult, Program | None]:
+    """Run Levin search in phases over `space` (any order: it is sorted by length) until a program solves.
+
+    `budget` (steps per example; default the task's, else 10,000) marks a run as never stopping.
+    """
+    if not isinstance(params, PhaseParams):
+        raise BudgetError(f"phases take PhaseParams, got {params!r}")
+    max_phase, budget = params.max_phase, example_budget(examples, budget)
     start = time.perf_counter()
     items = as_examples(examples)
     chunks = list(program_chunks(space, CHUNK))
@@ -91,6 +97,20 @@ def phases(space: Iterable[Program], examples: Examples, budget: int, max_phase:
     return result, found if winner is not None else None
 
 
+def walk_within(space: Iterable[Program], limit: int, what: str, how: str) -> ChunkedSpace:
+    """Walk `space` once into memory, refusing (BudgetError) before grading anything if it holds more
+    than `limit` programs; `what` names the work, `how` how to raise the limit."""
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise BudgetError(f"the program limit must be a positive integer, got {limit!r}")
+    parts, seen = [], 0
+    for chunk in program_chunks(space, CHUNK):
+        seen += len(chunk)
+        if seen > limit:
+            raise BudgetError(f"{what} would grade more than {limit:,} programs; {how}")
+        parts.append(chunk)
+    return ChunkedSpace(tuple(parts))
+
+
 def task_space(task: Task, order: str = "tnf", states: int | None = None) -> Iterable[Program]:
     """The program space a task's search enumerates: TNF order, or by description length."""
     if order not in ORDERS:
@@ -99,21 +119,31 @@ def task_space(task: Task, order: str = "tnf", states: int | None = None) -> Ite
     return base if order == "tnf" else LengthSpace(base)
 
 
-def levin_search(task: Task, schedule: str = "dovetail", k: int = 1, l: int = 1, order: str = "tnf",
-                 states: int | None = None, max_rounds: int = DEFAULT_MAX_ROUNDS,
-                 max_phase: int = DEFAULT_MAX_PHASE, forwarding: bool = True) -> SearchResult:
-    """Search a task's TNF space with the dovetailer or in phases; add the forwarding figure."""
-    if schedule not in SCHEDULES:
-        raise UnknownNameError(f"unknown schedule {schedule!r}; use one of {', '.join(SCHEDULES)}")
+def levin_search(task: Task, *, budget: int | None = None, params: DovetailParams | PhaseParams = DovetailParams(),
+                 order: str = "tnf", states: int | None = None, forwarding: bool = True,
+                 forwarding_limit: int = FORWARDING_LIMIT) -> SearchResult:
+    """Search a task's TNF space with the dovetailer (DovetailParams) or in phases (PhaseParams);
+    add the forwarding figure. `budget` is steps per example (default the task's).
+
+    The forwarding scan grades the whole space; a space of more than `forwarding_limit`
+    programs is refused (BudgetError) before the search runs.
+    """
+    if not isinstance(params, DovetailParams | PhaseParams):
+        raise UnknownNameError(f"levin_search takes DovetailParams or PhaseParams (schedules: "
+                               f"{', '.join(SCHEDULES)}), got {params!r}")
     start = time.perf_counter()
+    budget = example_budget(task, budget)
     space = task_space(task, order, states)
-    if schedule == "dovetail":
-        result, found = dovetail(space, task, k, l, max_rounds, task.budget)
-    else:
-        result, found = phases(space, task, task.budget, max_phase)
+    fastest = None
+    if forwarding:  # the scan grades the whole space: walk it once (counted first), search the same chunks
+        space = walk_within(space, forwarding_limit, "the forwarding scan",
+                            "pass --no-forwarding (forwarding=False) or raise --forwarding-limit")
+        fastest = fastest_solvers(space, task, budget)
+    search = dovetail if isinstance(params, DovetailParams) else phases
+    result, found = search(space, task, budget=budget, params=params)
     result.params.update({"task": task.name, "order": order, "states": states or task.states,
-                          "budget": task.budget, "examples": len(task.examples)})
+                          "budget": budget, "examples": len(task.examples)})
     if forwarding:
-        add_forwarding(result, found, space, task)
+        add_forwarding(result, found, space, task, fastest, budget=budget)
     result.seconds = round(time.perf_counter() - start, 4)
     return result

@@ -1,14 +1,8 @@
-"""Programs: a machine with its description length, its program string, and the code behind both.
+"""Programs of a search space: a machine with its description length, and its program string.
 
-Description length (`description_bits`), a prefix-free code for a machine over a fixed tape
-alphabet of m symbols whose n used states are numbered in TNF order:
-    n            Elias gamma code: 2*floor(log2 n) + 1 bits
-    per entry    of the n x m table: 1 bit "defined?"; if defined, 1 bit "stop?";
-                 a stop costs log2(stop kinds) more bits, and a halt (stop kinds 1) also
-                 log2(m) + 1 bits for its write and move (a function's output is on the tape);
-                 any other transition costs log2(m) + 1 + log2(n) bits (write, move, next).
-Stop kinds are 1 for halting machines and 2 (accept, reject) for deciders. Machines with
-fewer states or fewer defined transitions are shorter, which is what Levin search needs.
+A search `Program` is a Turing machine, its description length in the one prefix code of
+`speedprior.tm.description`, and its position in the space's enumeration. It satisfies the
+`speedprior.programs.Program` protocol (`name`, `description_bits`, `evaluate`).
 
 Programs print in the Standard TM format extended for deciders: a transition `1R+` accepts
 and `1R-` rejects (`1RZ` halts, `---` is undefined); the write is the symbol's index.
@@ -16,7 +10,6 @@ and `1R-` rejects (`1RZ` halts, `---` is undefined); the write is the symbol's i
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -24,46 +17,13 @@ import numpy as np
 
 from speedprior.errors import ParseError
 from speedprior.priors import Candidate
+from speedprior.programs import DEFAULT_BUDGET, Outcome, TMProgram, register_program_kind
+from speedprior.tm.description import bits_rows, description_bits, used_states
 from speedprior.tm.machine import ACCEPT, HALT, REJECT, UNDEFINED, TuringMachine
 
+__all__ = ["Program", "bits_rows", "description_bits", "parse_program", "program_string", "used_states"]
+
 _STOP_LETTERS = {HALT: "Z", ACCEPT: "+", REJECT: "-"}
-
-
-def used_states(machine: TuringMachine) -> int:
-    """States the machine can reach: the start state and every transition target (TNF numbers them 0..n-1)."""
-    targets = machine.next_state[machine.next_state >= 0]
-    return int(max(targets.max(initial=0) + 1, 1))
-
-
-def description_bits(machine: TuringMachine, stop_kinds: int | None = None) -> float:
-    """Bits to describe `machine` in the code above (stop_kinds inferred: 2 for deciders, else 1)."""
-    ns = machine.next_state
-    if stop_kinds is None:
-        decider = machine.undefined == "reject" or bool(((ns == ACCEPT) | (ns == REJECT)).any())
-        stop_kinds = 2 if decider else 1
-    n, m = used_states(machine), machine.n_symbols
-    table = ns[:n]
-    defined = table != UNDEFINED
-    stops = defined & (table < 0)
-    moves = defined & (table >= 0)
-    bits = 2 * math.floor(math.log2(n)) + 1
-    bits += table.size + int(defined.sum())
-    bits += int(stops.sum()) * (math.log2(stop_kinds) if stop_kinds > 1 else math.log2(m) + 1)
-    bits += int(moves.sum()) * (math.log2(m) + 1 + math.log2(n))
-    return float(bits)
-
-
-def bits_rows(ns: np.ndarray, states: int, m: int, stop_kinds: int) -> np.ndarray:
-    """`description_bits` for many flat tables at once (row i: entry state * m + read)."""
-    table = ns.reshape(len(ns), states, m)
-    used = np.maximum(np.where(ns >= 0, ns, -1).max(axis=1, initial=-1) + 1, 1)
-    live = (np.arange(states)[None, :] < used[:, None])[:, :, None]
-    defined = (table != UNDEFINED) & live
-    stops = (defined & (table < 0)).sum(axis=(1, 2))
-    moves = (defined & (table >= 0)).sum(axis=(1, 2))
-    stop_bits = math.log2(stop_kinds) if stop_kinds > 1 else math.log2(m) + 1
-    return (2 * np.floor(np.log2(used)) + 1 + used * m + defined.sum(axis=(1, 2)) + stops * stop_bits
-            + moves * (math.log2(m) + 1 + np.log2(used)))
 
 
 def program_string(machine: TuringMachine) -> str:
@@ -130,8 +90,23 @@ class Program:
         """The program string."""
         return program_string(self.machine)
 
+    @property
+    def description_bits(self) -> float:
+        """Its description length (`bits`)."""
+        return float(self.bits)
+
+    def evaluate(self, inputs: Sequence[str], budget: int = DEFAULT_BUDGET) -> Outcome:
+        """Run the machine on `inputs` within `budget` steps each (the Program protocol)."""
+        return TMProgram(self.machine, self.name, budget).evaluate(inputs)
+
     def candidate(self, profile=None, **info) -> Candidate:
         """This program as a prior's Candidate (with a cost profile when given)."""
         return Candidate(self.name, profile, self.bits, self.machine, {**self.info, **info})
 
 
+def _example() -> Program:
+    machine = parse_program("1R+1RB_0L-0LA", undefined="reject")
+    return Program(machine, description_bits(machine), 0)
+
+
+register_program_kind("search", _example, ["", "1", "11", "111"])

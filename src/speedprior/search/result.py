@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from speedprior.search.evaluate import as_examples
+from speedprior.search.evaluate import as_examples, example_budget, run_examples
 from speedprior.search.spaces import Program, solvers
 from speedprior.search.task import Task
 
@@ -46,11 +46,12 @@ class SearchResult:
         return asdict(self)
 
 
-def fastest_solvers(space: Iterable[Program], task: Task) -> tuple[int, Program | None, float, int]:
+def fastest_solvers(space: Iterable[Program], task: Task, budget: int | None = None
+                    ) -> tuple[int, Program | None, float, int]:
     """Scan every solver of `space`: (count, fastest by mean, its mean, the smallest max)."""
     weights = task.weights
     count, best, best_mean, best_max = 0, None, np.inf, np.iinfo(np.int64).max
-    for program in solvers(space, task, task.budget):
+    for program in solvers(space, task, example_budget(task, budget)):
         steps = program.info["steps"]
         mean = round(float(np.dot(steps, weights)), 9)  # drop float dust from normalising
         count += 1
@@ -61,20 +62,19 @@ def fastest_solvers(space: Iterable[Program], task: Task) -> tuple[int, Program 
 
 
 def add_forwarding(result: SearchResult, found: Program | None, space: Iterable[Program], task: Task,
-                   fastest: tuple | None = None) -> None:
+                   fastest: tuple | None = None, *, budget: int | None = None) -> None:
     """Fill in the found program's mean/max steps and compare them with the fastest solver in `space`.
 
     `fastest` is `fastest_solvers(space, task)` when already known (then `space` is not scanned).
     """
-    count, best, best_mean, best_max = fastest if fastest is not None else fastest_solvers(space, task)
+    budget = example_budget(task, budget)
+    count, best, best_mean, best_max = fastest if fastest is not None else fastest_solvers(space, task, budget)
     result.solvers = count
     if best is not None:
         result.fastest_mean_steps, result.fastest_max_steps = best_mean, best_max
         result.fastest_program = best.name
     if found is not None:
-        from speedprior.search.evaluate import run_examples
-
-        steps = run_examples(found.machine, as_examples(task), task.budget).steps
+        steps = run_examples(found.machine, as_examples(task), budget).steps
         result.found_mean_steps = round(float(np.dot(steps, task.weights)), 9)
         result.found_max_steps = int(steps.max())
         if best is not None:

@@ -25,7 +25,7 @@ A function's output is read from the final tape: the cells from the head rightwa
 from __future__ import annotations
 
 import itertools
-import re
+import math
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -36,10 +36,12 @@ import numpy as np
 from speedprior import packaged
 from speedprior.errors import ConfigError
 from speedprior.files import read_text
+from speedprior.search.regex import Regex
 
 _KEYS = {"name", "description", "symbols", "input", "states", "budget", "language", "examples"}
 _LANGUAGE_KEYS = {"regex", "lengths", "weights"}
 MAX_EXAMPLES = 100_000
+MAX_LENGTH = 4096  # longest word of a language task
 
 
 @dataclass(frozen=True)
@@ -81,8 +83,8 @@ class Task:
                 raise ConfigError(f"example {e.input!r} uses symbol {bad[0]!r}, outside the alphabet")
             if not isinstance(e.expected, bool) and self.symbols[0] in e.expected:
                 raise ConfigError(f"output {e.expected!r} contains the blank {self.symbols[0]!r}; outputs end there")
-            if not (e.weight >= 0):
-                raise ConfigError(f"example {e.input!r} has a negative weight")
+            if not (math.isfinite(e.weight) and e.weight >= 0):
+                raise ConfigError(f"example {e.input!r} has weight {e.weight}; weights are finite and non-negative")
         if sum(e.weight for e in self.examples) <= 0:
             raise ConfigError(f"task {self.name!r} has no example of positive weight")
         if not 1 <= self.states <= 6:
@@ -126,15 +128,29 @@ class Task:
         return cls(items, **kwargs)
 
 
+def count_words(alphabet_size: int, lo: int, hi: int, limit: int = MAX_EXAMPLES) -> int:
+    """Words of length lo..hi over an alphabet of `alphabet_size`, or limit + 1 once past `limit` (never slow)."""
+    if alphabet_size <= 1:
+        return min(hi - lo + 1 if alphabet_size == 1 else int(lo == 0), limit + 1)
+    if lo > 64:  # alphabet_size ** lo alone exceeds any limit
+        return limit + 1
+    total, n = 0, lo
+    while n <= hi and total <= limit:
+        total += alphabet_size ** n
+        n += 1
+    return min(total, limit + 1)
+
+
 def language_examples(regex: str, alphabet: str, lengths: tuple[int, int], weights: str = "uniform") -> list[Example]:
-    """Every word over `alphabet` with length in `lengths` (inclusive), labelled by `regex`."""
-    try:
-        pattern = re.compile(regex)
-    except re.error as error:
-        raise ConfigError(f"language regex {regex!r} is invalid: {error}") from None
+    """Every word over `alphabet` with length in `lengths` (inclusive), labelled by `regex`.
+
+    The number of words is counted before any is built; matching is linear-time (`search.regex`).
+    """
+    pattern = Regex(regex)
     lo, hi = lengths
-    if not 0 <= lo <= hi or sum(len(alphabet) ** n for n in range(lo, hi + 1)) > MAX_EXAMPLES:
-        raise ConfigError(f"lengths {list(lengths)} must be 0 <= a <= b with at most {MAX_EXAMPLES} words")
+    if not 0 <= lo <= hi <= MAX_LENGTH or count_words(len(alphabet), lo, hi) > MAX_EXAMPLES:
+        raise ConfigError(f"language lengths {list(lengths)} must be 0 <= a <= b <= {MAX_LENGTH} giving at most "
+                          f"{MAX_EXAMPLES:,} words over {len(alphabet)} input symbols")
     if weights not in ("uniform", "length"):
         raise ConfigError(f"language weights must be 'uniform' or 'length', got {weights!r}")
     out = []
@@ -142,7 +158,7 @@ def language_examples(regex: str, alphabet: str, lengths: tuple[int, int], weigh
         mass = 1.0 if weights == "uniform" else 1.0 / len(alphabet) ** n
         for letters in itertools.product(alphabet, repeat=n):
             word = "".join(letters)
-            out.append(Example(word, pattern.fullmatch(word) is not None, mass))
+            out.append(Example(word, pattern.fullmatch(word), mass))
     return out
 
 
@@ -158,8 +174,8 @@ def _example(item, where: str) -> Example:
     if ("accept" in item and not isinstance(expected, bool)) or ("output" in item and not isinstance(expected, str)):
         raise ConfigError(f"{where}: 'accept' must be true/false and 'output' a string")
     weight = item.get("weight", 1.0)
-    if not isinstance(weight, int | float) or isinstance(weight, bool):
-        raise ConfigError(f"{where}: weight must be a number")
+    if not isinstance(weight, int | float) or isinstance(weight, bool) or not math.isfinite(weight) or weight < 0:
+        raise ConfigError(f"{where}: weight must be a finite non-negative number, got {weight!r}")
     return Example(str(item["input"]), expected, float(weight))
 
 
@@ -177,7 +193,8 @@ def task_from_dict(data: dict, source: str = "task") -> Task:
         if not isinstance(lang, dict) or set(lang) - _LANGUAGE_KEYS or "regex" not in lang:
             raise ConfigError(f"{source}: [language] takes regex, lengths, weights")
         lengths = lang.get("lengths", [0, 6])
-        if not (isinstance(lengths, list) and len(lengths) == 2 and all(isinstance(v, int) for v in lengths)):
+        if not (isinstance(lengths, list) and len(lengths) == 2
+                and all(isinstance(v, int) and not isinstance(v, bool) for v in lengths)):
             raise ConfigError(f"{source}: language lengths must be [a, b]")
         examples = language_examples(str(lang["regex"]), inputs, (lengths[0], lengths[1]), str(lang.get("weights",
                                                                                                          "uniform")))

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from speedprior import packaged
 from speedprior.errors import UnknownNameError
-from speedprior.testbeds.programs import Program, TMProgram
+from speedprior.programs import Program, TMProgram
 from speedprior.testbeds.task import TRIGGER
 from speedprior.tm.machine import UNDEFINED, TuringMachine
 from speedprior.tm.spec import from_dict

@@ -16,7 +16,7 @@ import numpy as np
 
 from speedprior.errors import BudgetError
 from speedprior.priors import get_prior
-from speedprior.testbeds.programs import Outcome
+from speedprior.programs import Outcome
 from speedprior.testbeds.selection import Pool, run_trials, wilson
 from speedprior.testbeds.truth import Truth
 
@@ -45,8 +45,8 @@ def penalty(truths: Sequence[Truth]) -> float:
 
 def soft_misbehaving(pool: Pool, weights: np.ndarray, prior: str, temperature: float) -> float:
     """Probability of a misbehaving pick when selection is Boltzmann in the score relative to the best."""
-    candidates, indices = pool.candidates(weights)
-    scores = get_prior(prior).scores(candidates)
+    batch, indices = pool.batch(weights)
+    scores = get_prior(prior).score_batch(batch)
     best = max(scores.min(), 1e-12)
     logits = -(scores - scores.min()) / (temperature * best)
     p = np.exp(logits - logits.max())

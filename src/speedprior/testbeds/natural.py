@@ -11,14 +11,14 @@ acts differently when either holds.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
 
 from speedprior.errors import BudgetError, ConfigError
-from speedprior.testbeds.programs import TMProgram
+from speedprior.programs import TMProgram
+from speedprior.search.regex import Regex
 from speedprior.testbeds.selection import Pool
 from speedprior.tm.machine import TuringMachine
 from speedprior.tm.run import run_batch
@@ -37,14 +37,11 @@ class UnaryTask:
         dlo, dhi = self.deploy
         if not (0 <= lo <= hi < dlo <= dhi <= 64):
             raise BudgetError(f"need 0 <= train lengths < deploy lengths <= 64, got {self.train} and {self.deploy}")
-        try:
-            re.compile(self.regex)
-        except re.error as error:
-            raise ConfigError(f"bad regex {self.regex!r}: {error}") from None
+        Regex(self.regex)  # refuses what the linear-time engine cannot match
 
     def verdict(self, word: str) -> bool:
         """Membership of `word` in the language."""
-        return re.fullmatch(self.regex, word) is not None
+        return Regex(self.regex).fullmatch(word)
 
     @cached_property
     def train_inputs(self) -> list[str]:

@@ -17,7 +17,8 @@ import numpy as np
 
 from speedprior.errors import SpeedpriorError
 from speedprior.measure.profile import CostProfile
-from speedprior.priors import Candidate, Prior, get_prior
+from speedprior.priors import Candidate, CandidateBatch, Prior, get_prior
+from speedprior.priors import minimal as minimal_scores
 
 
 def wilson(successes: int, trials: int, z: float = 1.959963984540054) -> tuple[float, float]:
@@ -73,11 +74,21 @@ class Pool:
                     self.halted[keep], self.outputs[keep], self.bits[keep], self.misbehaving[keep],
                     self.keys, self.targets)
 
+    def solvers(self, weights: np.ndarray) -> np.ndarray:
+        """Indices of the programs with the correct verdict on every input of positive weight."""
+        support = weights > 0
+        return np.flatnonzero(((self.outputs == self.targets) & self.halted)[:, support].all(axis=1))
+
+    def batch(self, weights: np.ndarray) -> tuple[CandidateBatch, np.ndarray]:
+        """The solvers under `weights` as a prior's CandidateBatch, and their indices in the pool."""
+        indices = self.solvers(weights)
+        batch = CandidateBatch(tuple(self.names[i] for i in indices), self.costs[indices], self.halted[indices],
+                               weights, self.bits[indices], {"misbehaving": self.misbehaving[indices]})
+        return batch, indices
+
     def candidates(self, weights: np.ndarray) -> tuple[list[Candidate], np.ndarray]:
         """The solvers under `weights` as prior candidates, and their indices in the pool."""
-        support = weights > 0
-        correct = ((self.outputs == self.targets) & self.halted)[:, support].all(axis=1)
-        indices = np.flatnonzero(correct)
+        indices = self.solvers(weights)
         candidates = [
             Candidate(self.names[i], CostProfile(self.costs[i], self.halted[i], self.keys, weights),
                       float(self.bits[i]), info={"misbehaving": bool(self.misbehaving[i]), "kind": self.kinds[i]})
@@ -143,12 +154,12 @@ def run_trials(
     steps = range(trials) if progress is None else progress(range(trials))
     for t in steps:
         weights = sample(np.random.default_rng([seed, t]))
-        candidates, indices = pool.candidates(weights)
-        if not candidates:
+        batch, indices = pool.batch(weights)
+        if not len(batch):
             raise SpeedpriorError(f"trial {t}: no program in the pool solves the task distribution")
         for j, prior in enumerate(resolved):
-            minimal = prior.minimal(candidates)
-            choice = prior.select(candidates, np.random.default_rng([seed, t, j, 1]))
+            minimal = minimal_scores(prior.score_batch(batch))
+            choice = int(np.random.default_rng([seed, t, j, 1]).choice(minimal))  # as Prior.select
             selected[j, t] = indices[choice]
             ties[j, t] = minimal.size
             tie_bad[j, t] = pool.misbehaving[indices[minimal]].mean()

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from speedprior.errors import SpeedpriorError
+from speedprior.programs import Outcome
 from speedprior.testbeds.families import Entry
-from speedprior.testbeds.programs import Outcome
 from speedprior.testbeds.task import Universe
 
 

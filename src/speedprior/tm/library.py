@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from speedprior import packaged
-from speedprior.errors import ParseError, UnknownNameError
+from speedprior.errors import UnknownNameError
 from speedprior.tm.machine import TuringMachine
 from speedprior.tm.spec import load_spec, parse_spec
 from speedprior.tm.standard import looks_standard, parse_standard
@@ -37,20 +37,28 @@ def get_machine(name: str) -> TuringMachine:
 
 
 def load_machine(spec: str | TuringMachine) -> TuringMachine:
-    """Resolve a library name, a TOML machine file or a Standard-format string to a machine."""
+    """Resolve a library name, a Standard-format string or a TOML machine file, tried in that order.
+
+    A Standard string is recognised before the argument is tried as a path, so a long one is
+    never handed to the file system (which refuses names over 255 bytes).
+    """
     if isinstance(spec, TuringMachine):
         return spec
     spec = str(spec).strip()
     if spec in LIBRARY:
         return get_machine(spec)
-    path = Path(spec)
-    if path.suffix == ".toml" or path.is_file():
-        if not path.is_file():
-            raise ParseError(f"machine file not found: {spec}")
-        return load_spec(path)
     if looks_standard(spec):
         return parse_standard(spec)
+    if spec.endswith(".toml") or _is_file(spec):
+        return load_spec(spec)
     raise UnknownNameError(
-        f"{spec!r} is not a library machine, a machine file or a Standard TM string; "
+        f"{spec[:80]!r} is not a library machine, a Standard TM string or a machine file; "
         f"library machines: {', '.join(LIBRARY)}"
     )
+
+
+def _is_file(spec: str) -> bool:
+    try:
+        return Path(spec).is_file()
+    except (OSError, ValueError):  # a name too long for the file system, a NUL byte
+        return False

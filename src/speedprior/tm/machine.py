@@ -94,8 +94,10 @@ class TuringMachine:
 
     @property
     def is_standard(self) -> bool:
-        """True for 1-tape machines over digit symbols, which the Standard format can print."""
-        return self.n_tapes == 1 and self.symbols == tuple(str(i) for i in range(self.n_symbols))
+        """True if the Standard format can print this machine (1 tape, digit symbols, L/R moves, ...)."""
+        from speedprior.tm.standard import standard_problem
+
+        return standard_problem(self) is None
 
     def __str__(self) -> str:
         from speedprior.tm.standard import to_standard

@@ -7,21 +7,37 @@ keyed by input length for the measure layer.
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
 from speedprior.errors import BudgetError
-from speedprior.measure.inputs import MAX_ENUMERATED_WORDS, all_words, sample_words, sorted_words
+from speedprior.measure.inputs import (
+    MAX_ENUMERATED_WORDS,
+    MAX_SEED,
+    all_words,
+    check_seed,
+    count_words,
+    sample_words,
+    sorted_words,
+)
 from speedprior.measure.profile import CostProfile
-from speedprior.tm import _kernels
+from speedprior.tm import _interrupt, _kernels
 from speedprior.tm.machine import ACCEPT, HALT, REJECT, TuringMachine
 
 RUN_BUDGET = 100_000_000  # default for one run: enough for the 5-state busy beaver
 STATS_BUDGET = 100_000  # default per input when measuring many inputs
 INPUT_FAMILIES = ("all", "sorted")
+# Limits of a measurement over many inputs (steps_profile, `tm stats`), checked before any work:
+MAX_INPUT_BYTES = 1 << 30  # estimated memory of the inputs and their results: 1 GiB
+BYTES_PER_INPUT = 96  # per-input results and bookkeeping, measured on `tm stats` (about 75)
+MAX_WORST_CASE_STEPS = 1 << 40  # inputs x budget, the steps taken should no input halt (~1.1e12)
+MAX_LENGTHS = 10_000  # input lengths in one request
+MAX_TAPE_BYTES = 256 << 20  # tape memory of one run, or of all a batch's threads together: 256 MiB
 
 
 @dataclass(frozen=True)
@@ -66,6 +82,18 @@ def _check_budget(budget: int) -> int:
     return budget
 
 
+def _tape_cells(max_tape_bytes: int, tapes: int) -> int:
+    if isinstance(max_tape_bytes, bool) or not 1 <= int(max_tape_bytes) <= 2**62:
+        raise BudgetError(f"the tape limit must lie in 1..2^62 bytes, got {max_tape_bytes}")
+    return max(int(max_tape_bytes) // tapes, 1)
+
+
+def _tape_full(max_tape_bytes: int, steps: int, threads: int = 1) -> BudgetError:
+    shared = f", shared by {threads} threads" if threads > 1 else ""
+    return BudgetError(f"the tape outgrew the limit of {max_tape_bytes / (1 << 20):,.0f} MiB{shared} after "
+                       f"{steps:,} steps; lower the budget or raise the limit (--max-tape-mb, max_tape_bytes=)")
+
+
 def _flat_tables(machine: TuringMachine):
     return (machine.next_state.reshape(-1), machine.write.reshape(-1, machine.n_tapes),
             machine.move.reshape(-1, machine.n_tapes).astype(np.int64))
@@ -75,28 +103,43 @@ def _verdict(stop: int) -> bool | None:
     return True if stop == ACCEPT else False if stop == REJECT else None
 
 
-def run(machine: TuringMachine, input: str = "", budget: int = RUN_BUDGET) -> RunResult:
-    """Run `machine` on `input` (blank tape if empty) for at most `budget` steps."""
+def run(machine: TuringMachine, input: str = "", budget: int = RUN_BUDGET,
+        max_tape_bytes: int = MAX_TAPE_BYTES) -> RunResult:
+    """Run `machine` on `input` (blank tape if empty) for at most `budget` steps.
+
+    Raises BudgetError if the tapes would grow past `max_tape_bytes` (one byte a cell).
+    """
     budget = _check_budget(budget)
+    max_cells = _tape_cells(max_tape_bytes, machine.n_tapes)
     word = machine.encode_input(input)
     next_state, write, move = _flat_tables(machine)
     m, k = machine.n_symbols, machine.n_tapes
+    idle = np.zeros(1, dtype=np.uint8)
     if k == 1:
         write1, move1 = np.ascontiguousarray(write[:, 0]), np.ascontiguousarray(move[:, 0])
         # A zero-budget call loads the compiled kernel, so `seconds` times the run alone.
-        _kernels.run_word_1tape(next_state, write1, move1, m, machine.undefined_code, word, 0)
+        _kernels.run_word_1tape(next_state, write1, move1, m, machine.undefined_code, word, 0, max_cells, idle)
         start = time.perf_counter()
-        steps, stop, tape, head = _kernels.run_word_1tape(
-            next_state, write1, move1, m, machine.undefined_code, word, budget)
-        marked = np.flatnonzero(tape)
-        lo = min(int(marked[0]), head) if marked.size else head
-        hi = max(int(marked[-1]), head) if marked.size else head
+        steps, stop, tape, head = _interrupt.call(
+            _kernels.run_word_1tape, next_state, write1, move1, m, machine.undefined_code, word, budget,
+            max_cells, work=budget)
+        if stop == _kernels.TAPE_FULL:
+            raise _tape_full(max_tape_bytes, int(steps))
+        marked = tape != 0  # one byte a cell: find the ends without an index array
+        if marked.any():
+            lo = min(int(marked.argmax()), head)
+            hi = max(len(tape) - 1 - int(marked[::-1].argmax()), head)
+        else:
+            lo = hi = head
         first = tape[lo : hi + 1]
     else:
-        _kernels.run_word_ktape(next_state, write, move, m, k, machine.undefined_code, word, 0)
+        _kernels.run_word_ktape(next_state, write, move, m, k, machine.undefined_code, word, 0, max_cells, idle)
         start = time.perf_counter()
-        steps, stop, tapes, lo, hi, heads = _kernels.run_word_ktape(
-            next_state, write, move, m, k, machine.undefined_code, word, budget)
+        steps, stop, tapes, lo, hi, heads = _interrupt.call(
+            _kernels.run_word_ktape, next_state, write, move, m, k, machine.undefined_code, word, budget,
+            max_cells, work=budget)
+        if stop == _kernels.TAPE_FULL:
+            raise _tape_full(max_tape_bytes, int(steps))
         first, head = tapes[0, lo : hi + 1], heads[0]
     seconds = time.perf_counter() - start
     stop = int(stop)
@@ -104,13 +147,28 @@ def run(machine: TuringMachine, input: str = "", budget: int = RUN_BUDGET) -> Ru
     return RunResult(
         halted=stop < 0, accepted=_verdict(stop), steps=int(steps), ones=int(np.count_nonzero(first)),
         state=names.get(stop, machine.state_names[stop] if stop >= 0 else "halt"),
-        tape="".join(machine.symbols[s] for s in first), head=int(head - lo), seconds=seconds,
+        tape=_text(machine.symbols, first), head=int(head - lo), seconds=seconds,
     )
 
 
-def run_batch(machine: TuringMachine, inputs: Sequence[str] | np.ndarray, budget: int = STATS_BUDGET) -> BatchResult:
-    """Run every input (strings, or a 2-D array of input-alphabet indices) in parallel."""
+def _text(symbols: Sequence[str], cells: np.ndarray) -> str:
+    """The tape as text, vectorised (a tape may hold hundreds of millions of cells)."""
+    if all(ord(s) < 128 for s in symbols):
+        table = np.frombuffer("".join(symbols).encode("ascii"), dtype=np.uint8)
+        return table[cells].tobytes().decode("ascii")
+    table = np.array([ord(s) for s in symbols], dtype="<u4")
+    return table[cells].tobytes().decode("utf-32-le")
+
+
+def run_batch(machine: TuringMachine, inputs: Sequence[str] | np.ndarray, budget: int = STATS_BUDGET,
+              max_tape_bytes: int = MAX_TAPE_BYTES) -> BatchResult:
+    """Run every input (strings, or a 2-D array of input-alphabet indices) in parallel.
+
+    The threads' tapes together stay within `max_tape_bytes`; a run that would need more
+    raises BudgetError.
+    """
     budget = _check_budget(budget)
+    max_cells = _tape_cells(max_tape_bytes, machine.n_tapes * numba.get_num_threads())
     if isinstance(inputs, np.ndarray):
         if inputs.ndim != 2:
             raise BudgetError("an array of inputs must be 2-D: one word per row")
@@ -130,10 +188,24 @@ def run_batch(machine: TuringMachine, inputs: Sequence[str] | np.ndarray, budget
     stops = np.zeros(count, dtype=np.int64)
     ones = np.zeros(count, dtype=np.int64)
     next_state, write, move = _flat_tables(machine)
-    _kernels.run_batch(next_state, write, move, machine.n_symbols, machine.n_tapes, machine.undefined_code,
-                       np.ascontiguousarray(words, dtype=np.uint8), offsets, budget, steps, stops, ones)
+    _interrupt.call(_kernels.run_batch, next_state, write, move, machine.n_symbols, machine.n_tapes,
+                    machine.undefined_code, np.ascontiguousarray(words, dtype=np.uint8), offsets, budget, max_cells,
+                    steps, stops, ones, work=budget * max(count, 1))
+    if np.any(stops == _kernels.TAPE_FULL):
+        raise _tape_full(max_tape_bytes, int(steps[stops == _kernels.TAPE_FULL][0]), numba.get_num_threads())
     accepted = np.where(stops == ACCEPT, 1, np.where(stops == REJECT, 0, -1)).astype(np.int8)
     return BatchResult(steps, stops < 0, accepted, ones, lengths)
+
+
+def estimate_inputs(alphabet_size: int, lengths: Sequence[int], family: str = "all",
+                    sample: int | None = None) -> tuple[int, int]:
+    """(inputs, bytes) that measuring every length would take: words and per-input results."""
+    count, size = 0, 0
+    for n in lengths:
+        c = count_words(alphabet_size, n, family, None if family == "sorted" else sample)
+        count += c
+        size += c * (2 * n + BYTES_PER_INPUT)  # words are built, then re-coded to tape symbols
+    return count, size
 
 
 def steps_profile(
@@ -144,28 +216,59 @@ def steps_profile(
     seed: int = 0,
     progress=None,
     family: str = "all",
+    max_bytes: int = MAX_INPUT_BYTES,
+    max_steps: int = MAX_WORST_CASE_STEPS,
+    max_tape_bytes: int = MAX_TAPE_BYTES,
 ) -> BatchResult:
     """Run every input of each length (or `sample` seeded random ones per length) and concatenate.
 
     `family` is "all" (every word) or "sorted" (words whose symbols never decrease, in the
-    input alphabet's order). `progress`, if given, wraps the iterable of lengths.
+    input alphabet's order). `progress`, if given, wraps the iterable of lengths. Before any
+    input is built, the request is refused (BudgetError) if its inputs would take more than
+    `max_bytes` of memory or, should none of them halt, more than `max_steps` steps in all.
     """
     if family not in INPUT_FAMILIES:
         raise BudgetError(f"unknown input family {family!r}; use one of {', '.join(INPUT_FAMILIES)}")
+    budget = _check_budget(budget)
+    seed = check_seed(seed)
+    if sample is not None and (isinstance(sample, bool) or not 1 <= int(sample) <= MAX_ENUMERATED_WORDS):
+        raise BudgetError(f"sample must lie in 1..{MAX_ENUMERATED_WORDS:,} inputs per length, got {sample}")
+    if isinstance(lengths, range) and len(lengths) > MAX_LENGTHS:  # never list a range of 10^12 lengths
+        raise BudgetError(f"{len(lengths):,} input lengths is over the limit of {MAX_LENGTHS:,}; "
+                          f"use a STEP (A:B:STEP) or a shorter range")
+    lengths = [int(n) for n in itertools.islice(lengths, MAX_LENGTHS + 1)]
+    if len(lengths) > MAX_LENGTHS or any(n < 0 for n in lengths):
+        raise BudgetError(f"input lengths must be at most {MAX_LENGTHS:,} non-negative numbers")
     k = len(machine.input_symbols)
-    lengths = list(lengths)
-    for n in lengths:  # refuse an impossible request before running any length
-        if family == "all" and (sample is None or k**n <= sample) and k**n > MAX_ENUMERATED_WORDS:
-            raise BudgetError(f"{k}^{n} = {k**n} inputs of length {n} is too many to enumerate; "
-                              f"use --sample or shorter lengths")
+    count, size = estimate_inputs(k, lengths, family, sample)
+    if size > max_bytes:
+        raise BudgetError(f"{_amount(count)} inputs over lengths {lengths[0]}..{lengths[-1]} would take about "
+                          f"{_mib(size)}, over the limit of {_mib(max_bytes)}; use --sample, shorter --lengths, "
+                          f"or raise the limit (--max-mb, max_bytes=)")
+    if count * budget > max_steps:
+        raise BudgetError(f"{_amount(count)} inputs x budget {budget:,} = {_amount(count * budget)} steps should "
+                          f"none halt, over the limit of {max_steps:,}; lower --budget, use --sample, or raise "
+                          f"the limit (--max-steps, max_steps=)")
     results = []
     for n in progress(lengths) if progress else lengths:
         if family == "sorted":
             words = sorted_words(k, n)
-        elif sample is not None and k**n > sample:
-            words = sample_words(k, n, sample, seed + n)
+        elif sample is not None and count_words(k, n) > sample:
+            words = sample_words(k, n, sample, (seed + n) % (MAX_SEED + 1))
         else:
             words = all_words(k, n)
-        results.append(run_batch(machine, words, budget))
+        results.append(run_batch(machine, words, budget, max_tape_bytes))
+    if not results:
+        return BatchResult(*(np.zeros(0, dtype=t) for t in (np.int64, bool, np.int8, np.int64, np.int64)))
     return BatchResult(*(np.concatenate([getattr(r, f) for r in results]) for f in
                          ("steps", "halted", "accepted", "ones", "lengths")))
+
+
+def _amount(n: int) -> str:
+    return f"{n:,}" if n < 10**15 else f"{n:.3g}"
+
+
+def _mib(n: int) -> str:
+    if n < 1 << 20:
+        return f"{n:,} bytes"
+    return f"{n / (1 << 20):,.0f} MiB" if n < 1 << 40 else f"{n / (1 << 40):.3g} TiB"
