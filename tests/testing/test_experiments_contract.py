@@ -37,6 +37,8 @@ TINY = {
                "iterations": 8, "eval_every": 4, "batch_size": 16, **NN},
     "fixed-rollouts": {"length": 4, "n_train": 128, "n_val": 32, "n_test": 32, "hidden": 4, "pad_dim": 2,
                        "max_rollouts": 2, "iterations": 8, "eval_every": 4, "batch_size": 16, **NN},
+    "compiled-networks": {"n_inputs": 3, "n_gates": 4, "train_circuits": 12, "test_circuits": 6, "imitators": 2,
+                          "imitation_steps": 50, "interpreter_steps": 20, "interpreter_hidden": 8, **NN},
 }
 
 

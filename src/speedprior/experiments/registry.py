@@ -24,6 +24,7 @@ KINDS: tuple[str, ...] = (
     "fragility",
     "capability-decay",
     "myopia",
+    "compiled-networks",
 )
 
 
