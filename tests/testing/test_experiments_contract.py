@@ -39,6 +39,9 @@ TINY = {
                        "max_rollouts": 2, "iterations": 8, "eval_every": 4, "batch_size": 16, **NN},
     "compiled-networks": {"n_inputs": 3, "n_gates": 4, "train_circuits": 12, "test_circuits": 6, "imitators": 2,
                           "imitation_steps": 50, "interpreter_steps": 20, "interpreter_hidden": 8, **NN},
+    "sae-attribution": {"functions": ["copy"], "n_digits": 4, "length": 3, "relabel_from": 1, "relabel_to": 2,
+                        "n_embd": 16, "steps": 20, "ft_steps": 10, "ft_seeds": 2, "n_features": 16, "sae_k": 2,
+                        "sae_steps": 20, "sae_sequences": 32, "eval_sequences": 16, "ks": [1, 2], **NN},
 }
 
 

@@ -25,6 +25,7 @@ KINDS: tuple[str, ...] = (
     "capability-decay",
     "myopia",
     "compiled-networks",
+    "sae-attribution",
 )
 
 
