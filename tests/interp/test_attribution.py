@@ -6,8 +6,14 @@ import pytest
 import torch
 from torch import nn
 
-from speedprior.interp.attribution import (feature_attribution, fine_tuning_bias, jaccard, precision_at_k, residual,
-                                           upper_logits)
+from speedprior.interp.attribution import (
+    feature_attribution,
+    fine_tuning_bias,
+    jaccard,
+    precision_at_k,
+    residual,
+    upper_logits,
+)
 from speedprior.interp.sae import TopKSAE
 from speedprior.lm import GPT, GPTConfig
 
