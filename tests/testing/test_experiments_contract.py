@@ -42,6 +42,8 @@ TINY = {
     "sae-attribution": {"functions": ["copy"], "n_digits": 4, "length": 3, "relabel_from": 1, "relabel_to": 2,
                         "n_embd": 16, "steps": 20, "ft_steps": 10, "ft_seeds": 2, "n_features": 16, "sae_k": 2,
                         "sae_steps": 20, "sae_sequences": 32, "eval_sequences": 16, "ks": [1, 2], **NN},
+    "retrodiction": {"functions": ["copy", "sort"], "n_digits": 2, "length": 2, "n_embd": 16, "steps": 20,
+                     "test_sequences": 4, **NN},
 }
 
 

@@ -26,6 +26,7 @@ KINDS: tuple[str, ...] = (
     "myopia",
     "compiled-networks",
     "sae-attribution",
+    "retrodiction",
 )
 
 
