@@ -44,6 +44,8 @@ TINY = {
                         "sae_steps": 20, "sae_sequences": 32, "eval_sequences": 16, "ks": [1, 2], **NN},
     "retrodiction": {"functions": ["copy", "sort"], "n_digits": 2, "length": 2, "n_embd": 16, "steps": 20,
                      "test_sequences": 4, **NN},
+    "shared-sae": {"functions": ["copy"], "n_digits": 4, "length": 3, "n_layer": 2, "n_embd": 16, "steps": 10,
+                   "n_features": 8, "sae_k": 2, "shared_multipliers": [1, 2], "test_sequences": 16, **NN},
 }
 
 

@@ -27,6 +27,7 @@ KINDS: tuple[str, ...] = (
     "compiled-networks",
     "sae-attribution",
     "retrodiction",
+    "shared-sae",
 )
 
 
