@@ -156,11 +156,16 @@ def run(cfg: Config, ctx) -> dict:
     for k in ks:
         per_input = [float(precision_at_k(r["scores"][affected], truth, k).mean()) for r in runs]
         averaged = [float(precision_at_k(r["scores"][affected].mean(0), truth, k)) for r in runs]
+        # magnitude: a feature through which the fine-tuning lowers the bias is also one it acts through
+        per_input_abs = [float(precision_at_k(r["scores"][affected].abs(), truth, k).mean()) for r in runs]
+        averaged_abs = [float(precision_at_k(r["scores"][affected].mean(0).abs(), truth, k)) for r in runs]
         tops = [set(r["scores"][affected].mean(0).topk(k).indices.tolist()) for r in runs]
         overlaps = [jaccard(a, b) for i, a in enumerate(tops) for b in tops[i + 1:]]
         results[str(k)] = {
             "precision_per_input": sum(per_input) / len(per_input),
             "precision_averaged": sum(averaged) / len(averaged),
+            "precision_per_input_abs": sum(per_input_abs) / len(per_input_abs),
+            "precision_averaged_abs": sum(averaged_abs) / len(averaged_abs),
             "precision_activation_baseline": float(precision_at_k(activation_rank[affected].mean(0), truth, k)),
             "precision_chance": n_truth / cfg.n_features,
             "top_k_jaccard_across_seeds": sum(overlaps) / len(overlaps) if overlaps else None,
@@ -192,6 +197,8 @@ def _report(cfg, summary, runs, truth, affected, ctx) -> None:
     ks = list(summary["precision_at_k"])
     rows = summary["precision_at_k"]
     for key, label in (("precision_per_input", "per input"), ("precision_averaged", "averaged over inputs"),
+                       ("precision_per_input_abs", "per input, |attribution|"),
+                       ("precision_averaged_abs", "averaged, |attribution|"),
                        ("precision_activation_baseline", "activation only"), ("precision_chance", "chance")):
         axes[0].plot(range(len(ks)), [rows[k][key] for k in ks], "o-", label=label)
     axes[0].set_xticks(range(len(ks)), ks)
@@ -207,12 +214,13 @@ def _report(cfg, summary, runs, truth, affected, ctx) -> None:
     axes[1].set_ylabel("mean attribution")
     fig.tight_layout()
     ctx.save_figure(fig, "sae_attribution")
-    lines = ["| k | per input | averaged | activation only | chance | top-k Jaccard across seeds |",
-             "|---|---|---|---|---|---|"]
+    lines = ["| k | per input | averaged | per input, abs | averaged, abs | activation only | chance | "
+             "top-k Jaccard across seeds |", "|---|---|---|---|---|---|---|---|"]
     for k in ks:
         r = rows[k]
         jac = "-" if r["top_k_jaccard_across_seeds"] is None else f"{r['top_k_jaccard_across_seeds']:.3f}"
         lines.append(f"| {k} | {r['precision_per_input']:.3f} | {r['precision_averaged']:.3f} | "
+                     f"{r['precision_per_input_abs']:.3f} | {r['precision_averaged_abs']:.3f} | "
                      f"{r['precision_activation_baseline']:.3f} | {r['precision_chance']:.3f} | {jac} |")
     ctx.section(f"Precision@k of fine-tuning attribution ({summary['truth_features']} ground-truth features of "
                 f"{cfg.n_features}; SAE FVU {summary['sae_fraction_unexplained']:.3f}; M accuracy "
