@@ -18,11 +18,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from speedprior.circuits.circuit import BUF, NOT, Circuit, apply_op
+from speedprior.circuits.circuit import NOT, Circuit, apply_op
 from speedprior.errors import SpeedpriorError
 
-# unit kinds, recorded per hidden unit (what the interpreter is asked to recover)
-PASS, AB, A_NOT_B, B_NOT_A, UNARY = "pass", "ab", "a-not-b", "b-not-a", "unary"
+AB, A_NOT_B, B_NOT_A = "ab", "a-not-b", "b-not-a"  # the three units a two-input gate may need
 
 
 @dataclass
@@ -63,9 +62,7 @@ class ReLUNetwork:
 
 
 def _gate_units(op: int, arity: int) -> list[tuple[str, float]]:
-    """(unit kind, readout coefficient) of the units a gate needs; the constant f00 is added separately."""
-    if arity == 1:
-        return [(UNARY, 1.0)]  # relu(1 - a) for NOT, relu(a) for BUF: the unit is the value
+    """(unit kind, readout coefficient) of the units a two-input gate needs; the constant f00 is added apart."""
     f00, f10, f01, f11 = (apply_op(op, a, b) for a, b in ((0, 0), (1, 0), (0, 1), (1, 1)))
     units = [(AB, f11 - f00), (A_NOT_B, f10 - f00), (B_NOT_A, f01 - f00)]
     return [(kind, float(c)) for kind, c in units if c != 0]
@@ -97,46 +94,39 @@ def compile_circuit(circuit: Circuit) -> ReLUNetwork:
         return (-vec, 1.0 - const) if lit & 1 else (vec, const)
 
     for level in range(1, depth + 1):
-        rows, bias, owners, new_readout = [], [], [], {0: None}
+        rows, bias, owners = [], [], []
+        terms: dict[int, tuple[list[tuple[int, float]], float]] = {}  # node -> (unit, coefficient)s, constant
+
+        def add_unit(vec: np.ndarray, const: float, owner: int, rows=rows, bias=bias, owners=owners) -> int:
+            rows.append(vec)
+            bias.append(const)
+            owners.append(owner)
+            return len(rows) - 1
+
         for node in range(1, c.n_nodes):  # pass-throughs first, then this level's gates
             if depths[node] < level and last_use[node] > level:
-                vec, const = readout[node]
-                new_readout[node] = (len(rows), [(len(rows), 1.0)], 0.0)
-                rows.append(vec)
-                bias.append(const)
-                owners.append(-1)
+                terms[node] = ([(add_unit(*readout[node], -1), 1.0)], 0.0)
         for index, gate in enumerate(c.gates):
             node = c.gate_node(index)
             if depths[node] != level:
                 continue
-            (va, ca) = literal(gate.fanins[0])
-            (vb, cb) = literal(gate.fanins[-1])
-            terms = []
-            f00 = float(apply_op(gate.op, 0, 0))
-            for kind, coef in _gate_units(gate.op, gate.arity):
-                if kind == UNARY:
-                    vec, const = (-va, 1.0 - ca) if gate.op == NOT else (va, ca)
-                    f00 = 0.0
-                    assert gate.op in (NOT, BUF)
-                else:
-                    vec, const = {AB: (va + vb, ca + cb - 1.0), A_NOT_B: (va - vb, ca - cb),
-                                  B_NOT_A: (vb - va, cb - ca)}[kind]
-                terms.append((len(rows), coef))
-                rows.append(vec)
-                bias.append(const)
-                owners.append(index)
-            new_readout[node] = (None, terms, f00)
+            va, ca = literal(gate.fanins[0])
+            vb, cb = literal(gate.fanins[-1])
+            if gate.arity == 1:  # the unit is the value: relu(1 - a) for NOT, relu(a) for BUF
+                unit = add_unit(-va, 1.0 - ca, index) if gate.op == NOT else add_unit(va, ca, index)
+                terms[node] = ([(unit, 1.0)], 0.0)
+                continue
+            pre = {AB: (va + vb, ca + cb - 1.0), A_NOT_B: (va - vb, ca - cb), B_NOT_A: (vb - va, cb - ca)}
+            units = [(add_unit(*pre[kind], index), coef) for kind, coef in _gate_units(gate.op, gate.arity)]
+            terms[node] = (units, float(apply_op(gate.op, 0, 0)))
         width = len(rows)
         weights.append(np.array(rows, dtype=np.float64).reshape(width, width_in))
         biases.append(np.array(bias, dtype=np.float64))
         unit_gate.append(owners)
         readout = {0: (np.zeros(width), 0.0)}
-        for node, entry in new_readout.items():
-            if entry is None:
-                continue
-            _, terms, const = entry
+        for node, (units, const) in terms.items():
             vec = np.zeros(width)
-            for unit, coef in terms:
+            for unit, coef in units:
                 vec[unit] += coef
             readout[node] = (vec, const)
         width_in = width
