@@ -69,6 +69,15 @@ TINY = {
     "meta-learning": {"task": "unary-even", "states": 2, "inner_states": 2, "ks": [1, 4], "ls": [1], "orders": ["tnf"],
                       "episodes": [1, 100],
                       "priors": ["simplicity", "average"]},
+    "compiled-networks": {"n_inputs": 3, "n_gates": 4, "train_circuits": 12, "test_circuits": 6, "imitators": 2,
+                          "imitation_steps": 50, "interpreter_steps": 20, "interpreter_hidden": 8, **NN},
+    "sae-attribution": {"functions": ["copy"], "n_digits": 4, "length": 3, "relabel_from": 1, "relabel_to": 2,
+                        "n_embd": 16, "steps": 20, "ft_steps": 10, "ft_seeds": 2, "n_features": 16, "sae_k": 2,
+                        "sae_steps": 20, "sae_sequences": 32, "eval_sequences": 16, "ks": [1, 2], **NN},
+    "retrodiction": {"functions": ["copy", "sort"], "n_digits": 2, "length": 2, "n_embd": 16, "steps": 20,
+                     "test_sequences": 4, **NN},
+    "shared-sae": {"functions": ["copy"], "n_digits": 4, "length": 3, "n_layer": 2, "n_embd": 16, "steps": 10,
+                   "n_features": 8, "sae_k": 2, "shared_multipliers": [1, 2], "test_sequences": 16, **NN},
 }
 
 

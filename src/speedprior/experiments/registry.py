@@ -36,6 +36,10 @@ KINDS: tuple[str, ...] = (
     "rashomon",
     "double-descent",
     "meta-learning",
+    "compiled-networks",
+    "sae-attribution",
+    "retrodiction",
+    "shared-sae",
 )
 
 
