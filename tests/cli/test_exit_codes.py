@@ -93,8 +93,9 @@ def _wait_for_kernel_thread(process, timeout=60.0):
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs /proc to see the kernel start")
 @pytest.mark.parametrize("argv", [
-    ["tm", "run", "--machine", "bb5", "--budget", "1000000000000000"],  # bb5 halts at 47M steps
-    ["tm", "run", "--machine", "1RB1RB_1LA1LA", "--budget", "1000000000000000"],  # never halts
+    ["tm", "run", "--machine", "bb5", "--budget", "1000000000000000"],  # halts at 47M steps: may end first
+    # never halts; --no-decide, since the deciders would prove that at once and end the run
+    ["tm", "run", "--machine", "1RB1RB_1LA1LA", "--no-decide", "--budget", "1000000000000000"],
     ["tm", "run", "-m", "{loop2}", "--budget", "1000000000000000", "-i", "0"],  # a 2-tape machine that never halts
     ["tm", "stats", "-m", "1RB1RB_1LA1LA", "--lengths", "0:3", "--budget", "1000000000000",
      "--max-steps", "100000000000000"],
