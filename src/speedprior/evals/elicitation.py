@@ -14,6 +14,7 @@ token embeddings after each step, so the prompt cannot win by using vectors no t
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -88,9 +89,11 @@ def train_soft_prompt(model, behaviour: Batcher, k: int, config: PromptTuning, s
     gen = torch.Generator().manual_seed(seed)
     table = model.get_input_embeddings().weight
     low, _, high = embedding_norm_range(model)
-    peft_model = get_peft_model(model, PromptTuningConfig(
-        task_type=TaskType.CAUSAL_LM, num_virtual_tokens=k, token_dim=table.shape[1],
-        num_transformer_submodules=1))
+    with warnings.catch_warnings():  # peft calls a transformers method deprecated in favour of another
+        warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing.*", category=FutureWarning)
+        peft_model = get_peft_model(model, PromptTuningConfig(
+            task_type=TaskType.CAUSAL_LM, num_virtual_tokens=k, token_dim=table.shape[1],
+            num_transformer_submodules=1))
     soft = peft_model.prompt_encoder["default"].embedding.weight
     with torch.no_grad():
         soft.copy_(table[torch.randint(0, table.shape[0], (k,), generator=gen)].float())
