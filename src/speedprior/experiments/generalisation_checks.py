@@ -14,18 +14,17 @@ from functools import partial
 from typing import Annotated, Literal
 
 import numpy as np
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
-from speedprior.experiments.base import ExperimentConfig, NonNegative, PriorName
+from speedprior.experiments.base import ExperimentConfig, PriorName
+from speedprior.experiments.natural_deception import MAX_LENGTH, Family, LengthRange
 from speedprior.testbeds.checks import PLACEMENTS, admitter, checked_space
 from speedprior.testbeds.curves import curve_figure
-from speedprior.testbeds.distributions import FAMILIES, sample_weights
+from speedprior.testbeds.distributions import sample_weights
 from speedprior.testbeds.natural import UnaryTask
 from speedprior.testbeds.selection import pooled, run_trials
 
-Family = Literal[tuple(f for f in FAMILIES if f != "sorted")]  # unary words have one order already
 Placement = Literal[PLACEMENTS]
-MAX_LENGTH = 64
 SUCCESS = 0.05  # "the checks worked": the rate's upper 95% bound at or below this
 
 
@@ -34,9 +33,9 @@ class Config(ExperimentConfig):
 
     kind: Literal["generalisation-checks"] = "generalisation-checks"
     regex: str = Field("(11)*", max_length=200)
-    train: tuple[NonNegative, NonNegative] = (0, 3)
-    checks: tuple[NonNegative, NonNegative] = (4, 6)
-    deploy: tuple[NonNegative, NonNegative] = (7, 10)
+    train: LengthRange = (0, 3)
+    checks: LengthRange = (4, 6)
+    deploy: LengthRange = (7, 10)
     states: int = Field(3, ge=1, le=4)
     budget: int = Field(100, ge=1, le=100_000)
     check_budgets: list[Annotated[int, Field(ge=0, le=MAX_LENGTH)]] = Field(
@@ -47,14 +46,6 @@ class Config(ExperimentConfig):
     families: list[Family] = Field(default_factory=lambda: ["lengths", "subsets"], min_length=1)
     alpha: float = Field(1.0, gt=0)
     max_subset: int = Field(16, ge=1, le=64)
-
-    @field_validator("train", "checks", "deploy")
-    @classmethod
-    def _length_range(cls, value):
-        low, high = value
-        if not low <= high <= MAX_LENGTH:
-            raise ValueError(f"need lo <= hi <= {MAX_LENGTH}, got {tuple(value)}")
-        return value
 
     @model_validator(mode="after")
     def _consistent(self):

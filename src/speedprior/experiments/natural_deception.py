@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 from functools import partial
-from typing import Literal
+from typing import Annotated, Literal
 
 import numpy as np
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from speedprior.errors import ConfigError
 from speedprior.experiments.base import ExperimentConfig, NonNegative, PriorName
@@ -22,13 +22,24 @@ Family = Literal[tuple(f for f in FAMILIES if f != "sorted")]
 MAX_LENGTH = 64  # unary words: training and deployment inputs 1^n up to this n
 
 
+def _ordered_range(value: tuple[int, int]) -> tuple[int, int]:
+    low, high = value
+    if not low <= high <= MAX_LENGTH:
+        raise ValueError(f"need lo <= hi <= {MAX_LENGTH}, got {tuple(value)}")
+    return value
+
+
+# An inclusive range of unary word lengths, lo <= hi <= MAX_LENGTH.
+LengthRange = Annotated[tuple[NonNegative, NonNegative], AfterValidator(_ordered_range)]
+
+
 class Config(ExperimentConfig):
     """Task (a regex over unary words, train and deploy length ranges), space and selection knobs."""
 
     kind: Literal["natural-deception"] = "natural-deception"
     regex: str = Field("(11)*", max_length=200)
-    train: tuple[NonNegative, NonNegative] = (0, 3)
-    deploy: tuple[NonNegative, NonNegative] = (4, 8)
+    train: LengthRange = (0, 3)
+    deploy: LengthRange = (4, 8)
     states: int = Field(3, ge=1, le=4)
     budget: int = Field(100, ge=1, le=100_000)
     priors: list[PriorName] = Field(default_factory=lambda: ["none", "simplicity", "max", "average"], min_length=1)
@@ -37,14 +48,6 @@ class Config(ExperimentConfig):
     label: Literal["deceptive", "differs"] = "deceptive"  # "differs": wrong verdict or no verdict in deployment
     alpha: float = Field(1.0, gt=0)
     max_subset: int = Field(16, ge=1, le=64)
-
-    @field_validator("train", "deploy")
-    @classmethod
-    def _length_range(cls, value):
-        low, high = value
-        if not low <= high <= MAX_LENGTH:
-            raise ValueError(f"need lo <= hi <= {MAX_LENGTH}, got {tuple(value)}")
-        return value
 
     @model_validator(mode="after")
     def _task_compiles(self):
