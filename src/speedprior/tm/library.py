@@ -14,13 +14,16 @@ from speedprior.tm.machine import TuringMachine
 from speedprior.tm.spec import load_spec, parse_spec
 from speedprior.tm.standard import looks_standard, parse_standard
 
-# Busy beaver champions (1 tape, 2 symbols, blank tape): (Standard string, steps, ones).
+# Busy beaver champions (1 tape, blank tape): (Standard string, steps, ones). bbN has N states
+# and 2 symbols; bb2x3 and bb2x4 have 2 states and 3 or 4 symbols (BB(2,3) and BB(2,4)).
 # Steps count the halting transition; ones are the non-blank cells left on the tape.
 BUSY_BEAVERS = {
     "bb2": ("1RB1LB_1LA1RZ", 6, 4),
     "bb3": ("1RB1RZ_1LB0RC_1LC1LA", 21, 5),
     "bb4": ("1RB1LB_1LA0LC_1RZ1LD_1RD0RA", 107, 13),
     "bb5": ("1RB1LC_1RC1RB_1RD0LE_1LA1LD_1RZ0LA", 47_176_870, 4_098),
+    "bb2x3": ("1RB2LB1RZ_2LA2RB1LB", 38, 9),
+    "bb2x4": ("1RB2LA1RA1RA_1LB1LA3RB1RZ", 3_932_964, 2_050),
 }
 
 DECIDERS = ("sipser-0n1n-zigzag", "sipser-0n1n-halving", "sipser-0n1n-2tape")
