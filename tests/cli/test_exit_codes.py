@@ -121,3 +121,31 @@ def test_ctrl_c_stops_a_running_kernel_with_exit_130(argv, tmp_path):
         pytest.fail("still running 10 s after SIGINT")
     assert process.returncode == 130, err
     assert err == "speedprior: interrupted\n" and out == ""
+
+
+def test_a_ctrl_c_swallowed_by_a_c_callback_still_interrupts(monkeypatch, capsys):
+    # numba calls back into Python through ctypes while it loads a kernel; a KeyboardInterrupt raised
+    # there is reported to sys.unraisablehook and dropped. The command must still stop with 130.
+    import ctypes
+
+    from speedprior import cli
+    from speedprior.tm import _interrupt
+
+    monkeypatch.setattr(cli, "_swallowed_interrupt", False)
+    _interrupt.requested.clear()
+
+    def raise_in_callback():
+        raise KeyboardInterrupt
+
+    def command(argv):
+        ctypes.CFUNCTYPE(None)(raise_in_callback)()  # swallowed by ctypes, as in numba's loader
+        return _interrupt.call(lambda cancel: pytest.fail("a kernel ran after the interrupt"), work=1)
+
+    monkeypatch.setattr(cli, "_run", command)
+    try:
+        with pytest.raises(SystemExit) as stop:
+            cli.main([])
+    finally:
+        _interrupt.requested.clear()
+    assert stop.value.code == 130
+    assert capsys.readouterr().err == "speedprior: interrupted\n"

@@ -20,11 +20,17 @@ EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app and exit with 0, 1 (internal error), 2 (bad input) or 130 (interrupt)."""
+    default_hook = sys.unraisablehook
+    sys.unraisablehook = _note_swallowed_interrupt
     try:
         code = _run(argv)  # imports inside, so a Ctrl-C while they load is an interrupt too
     except KeyboardInterrupt:
         code = EXIT_INTERRUPTED
+    finally:
+        sys.unraisablehook = default_hook
     code = code if isinstance(code, int) and not isinstance(code, bool) else EXIT_OK
+    if _swallowed_interrupt:
+        code = EXIT_INTERRUPTED
     if code == EXIT_INTERRUPTED:
         _say("interrupted")
     if argv is None:  # a real command line, not a call from Python
@@ -73,6 +79,25 @@ def _run(argv: list[str] | None) -> int | None:
              + ("" if _app.debug else " (run with --debug for the traceback)"))
         sys.exit(EXIT_INTERNAL)
     return EXIT_OK
+
+
+_swallowed_interrupt = False
+
+
+def _note_swallowed_interrupt(unraisable) -> None:
+    """sys.unraisablehook: a Ctrl-C raised inside a C callback (numba loading a kernel) is an interrupt.
+
+    Python cannot raise it there, so it reports it and goes on; without this the command would
+    print "Exception ignored ..." and run to the end (or, for a long kernel, on and on).
+    """
+    global _swallowed_interrupt
+    if not isinstance(unraisable.exc_value, KeyboardInterrupt):
+        sys.__unraisablehook__(unraisable)
+        return
+    _swallowed_interrupt = True
+    from speedprior.tm import _interrupt  # (already loaded when numba is loading kernels)
+
+    _interrupt.requested.set()
 
 
 def _caused_by_interrupt(error: BaseException) -> bool:
