@@ -1,10 +1,10 @@
 """The blank-tape TNF enumeration in shards: resumable after a kill, on local processes or Ray tasks.
 
-The tree of `enumerate_blank` is cut at a fixed frontier (`blank_frontier`, breadth-first, in
-DFS order) and its subtrees are dealt round-robin into shards: shard k holds frontier nodes
-k, k + S, k + 2S, ... (S shards), which spreads the heavy subtrees evenly. The plan depends only
-on (states, symbols, budget) and the shard count, so every run of the same command cuts the
-same shards. A shard runs the compiled subtree walk on one thread and its result (counts and
+The tree of `enumerate_blank` is cut at a frontier (`blank_frontier`, breadth-first, in DFS
+order) fixed by (states, symbols, budget), and its subtrees are dealt round-robin into shards:
+shard k holds frontier nodes k, k + S, k + 2S, ... (S shards), which spreads the heavy subtrees
+evenly. Every run of the same command cuts the same shards, and any shard count gives the same
+numbers. A shard runs the compiled subtree walk on one thread and its result (counts and
 champion machines, in Standard format) is one small JSON file.
 
 An output directory holds
@@ -117,13 +117,16 @@ class ShardPlan:
 
 
 def plan_shards(states: int, symbols: int = 2, budget: int = DEFAULT_BUDGET, shards: int | None = None) -> ShardPlan:
-    """Cut the blank-tape TNF tree into shards (default count: `default_shards`)."""
+    """Cut the blank-tape TNF tree into shards (default count: `default_shards`; at most one per frontier node)."""
     _check(states, symbols, budget)
     if shards is not None and not 1 <= shards <= MAX_SHARDS:
         raise BudgetError(f"shards must lie in 1..{MAX_SHARDS}, got {shards}")
-    wanted = shards or default_shards(states, symbols, budget)
-    nodes = blank_frontier(states, symbols, budget, target=wanted * NODES_PER_SHARD)
-    return ShardPlan(states, symbols, budget, min(wanted, len(nodes)), nodes)
+    # The frontier does not depend on `shards`: the deciders watch a run from where the walk resumes
+    # it, so a deeper cut can decide a few more machines within a small budget; with one cut per
+    # space, every shard count gives the same numbers.
+    nodes = blank_frontier(states, symbols, budget, target=default_shards(states, symbols, budget) * NODES_PER_SHARD)
+    return ShardPlan(states, symbols, budget, min(shards or default_shards(states, symbols, budget), len(nodes)),
+                     nodes)
 
 
 def run_shard(task: ShardTask) -> dict:
