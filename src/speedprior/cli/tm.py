@@ -129,25 +129,28 @@ def enumerate_machines(
     if out is None and states * symbols > MAX_TABLE_ENTRIES:
         raise SpeedpriorError(f"the {states}-state {symbols}-symbol space is walked in resumable shards: pass "
                               f"--out DIR (states x symbols above {MAX_TABLE_ENTRIES} need it)")
+    run = None
     if out is None:
-        summary, extra = enumerate_blank(states, symbols, budget, workers), {}
+        summary = enumerate_blank(states, symbols, budget, workers)
     else:
-        summary, extra = _enumerate_sharded(states, symbols, budget, out, resume, force, shards, workers, backend,
-                                            address)
+        run = _enumerate_sharded(states, symbols, budget, out, resume, force, shards, workers, backend, address)
+        summary = run.summary
     report = summary.to_dict()
     if summary.halted == 0:  # no champion: null rather than the kernel's -1 and ""
         report.update(max_steps=None, max_steps_machine=None, max_ones=None, max_ones_machine=None)
     if as_json:
         print_json({**{k: report[k] for k in ("machines", "halted", "nonhalting", "undecided", "max_steps",
                                               "max_steps_machine", "max_ones", "max_ones_machine", "seconds",
-                                              "states", "symbols", "budget")}, **extra})
+                                              "states", "symbols", "budget")},
+                    **({} if run is None else {"shards": run.shards, "out": str(run.out)})})
         return
     console.print(f"{summary.machines:,} TNF machines with {states} states and {symbols} symbols in "
                   f"{summary.seconds:.2f} s: {summary.halted:,} halted within {budget:,} steps, "
                   f"{summary.nonhalting:,} proved never to halt (cyclers, translated cyclers), "
                   f"{summary.undecided:,} undecided")
-    if extra:
-        console.print(f"{extra['shards']:,} shards in {escape(extra['out'])} ({extra['ran']:,} run now)",
+    if run is not None:
+        console.print(f"{run.shards:,} shards in {escape(str(run.out))} ({run.ran:,} run now, the others were "
+                      "already done)" if run.ran < run.shards else f"{run.shards:,} shards in {escape(str(run.out))}",
                       highlight=False)
     if summary.halted == 0:
         console.print("no machine halted, so there is no champion")
@@ -179,7 +182,7 @@ def _enumerate_sharded(states, symbols, budget, out, resume, force, shards, work
     finally:
         bar.close()
         executor.close()
-    return run.summary, {"shards": run.shards, "out": str(out), "ran": run.ran}
+    return run
 
 
 class _LocalShards(concurrent.futures.ProcessPoolExecutor):

@@ -55,6 +55,7 @@ LOCK = "enumerate.lock"
 KIND = "tnf-blank-shards"
 NODES_PER_SHARD = 64  # frontier subtrees per shard: enough that round-robin dealing evens out the shards
 MAX_SHARDS = 4096
+MAX_FRONTIER = 1 << 16  # nodes asked of the cut: the frontier is held in memory (one level may overshoot ~15x)
 COUNTS = ("machines", "halted", "nonhalting", "undecided")
 
 
@@ -124,7 +125,8 @@ def plan_shards(states: int, symbols: int = 2, budget: int = DEFAULT_BUDGET, sha
     # The frontier does not depend on `shards`: the deciders watch a run from where the walk resumes
     # it, so a deeper cut can decide a few more machines within a small budget; with one cut per
     # space, every shard count gives the same numbers.
-    nodes = blank_frontier(states, symbols, budget, target=default_shards(states, symbols, budget) * NODES_PER_SHARD)
+    target = min(default_shards(states, symbols, budget) * NODES_PER_SHARD, MAX_FRONTIER)
+    nodes = blank_frontier(states, symbols, budget, target)
     return ShardPlan(states, symbols, budget, min(shards or default_shards(states, symbols, budget), len(nodes)),
                      nodes)
 
