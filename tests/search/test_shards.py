@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import fcntl
 import json
 from dataclasses import asdict
@@ -12,6 +13,7 @@ import pytest
 from speedprior.errors import BudgetError, ConfigError
 from speedprior.search.enumerate import enumerate_blank
 from speedprior.search.shards import (
+    ShardFailed,
     check_out,
     default_shards,
     enumerate_sharded,
@@ -97,6 +99,33 @@ def test_resume_runs_only_the_unfinished_shards_and_rewrites_none(tmp_path):
     assert _without_seconds(second.summary) == _without_seconds(enumerate_blank(4, 2, 300))
     again = enumerate_sharded(plan, out, resume=True)
     assert again.ran == 0 and _without_seconds(again.summary) == _without_seconds(second.summary)
+
+
+class _FailingOn(concurrent.futures.ThreadPoolExecutor):
+    """Threads that run shards, except that shard `bad` fails as a dead worker would."""
+
+    def __init__(self, bad: int):
+        super().__init__(2)
+        self.bad = bad
+
+    def submit(self, fn, /, *args):
+        if args[0].index == self.bad:
+            future = concurrent.futures.Future()
+            future.set_exception(OSError("worker died"))
+            return future
+        return super().submit(fn, *args)
+
+
+def test_an_executor_gives_the_same_numbers_and_a_failed_shard_stops_the_run_keeping_the_rest(tmp_path):
+    plan, out = plan_shards(4, 2, 107, shards=8), tmp_path / "out"
+    with concurrent.futures.ThreadPoolExecutor(2) as threads:
+        run = enumerate_sharded(plan, tmp_path / "threads", executor=threads, in_flight=3)
+    assert _without_seconds(run.summary) == _without_seconds(enumerate_blank(4, 2, 107))
+    with _FailingOn(bad=3) as failing, pytest.raises(ShardFailed, match="shard 3 failed \\(OSError: worker died\\); "
+                                                                          "the finished shards are kept"):
+        enumerate_sharded(plan, out, executor=failing, in_flight=1)
+    assert sorted(_files(out)) == [f"{k:05d}.json" for k in range(3)]
+    assert enumerate_sharded(plan, out, resume=True).ran == 5
 
 
 def test_a_damaged_or_foreign_shard_file_is_run_again_and_temporaries_are_swept(tmp_path):

@@ -59,6 +59,10 @@ MAX_FRONTIER = 1 << 16  # nodes asked of the cut: the frontier is held in memory
 COUNTS = ("machines", "halted", "nonhalting", "undecided")
 
 
+class ShardFailed(RuntimeError):
+    """A shard's worker raised or died (not bad input: run the same command again with resume)."""
+
+
 def default_shards(states: int, symbols: int, budget: int) -> int:
     """The shard count for a space: x4 per table entry past 7, x1 more per 1,000 steps of budget.
 
@@ -220,7 +224,7 @@ def enumerate_sharded(plan: ShardPlan, out: str | Path, *, resume: bool = False,
     runs `run_shard`, at most `in_flight` shards at once; this process writes each result.
     `limit` stops after that many shards have run. `on_shard(done, total, machines)` is called
     once at the start and after each finished shard. A shard that fails stops the run (what
-    finished stays finished; run again with `resume`).
+    finished stays finished; run again with `resume`) with ShardFailed.
     """
     start = time.perf_counter()
     out = Path(out)
@@ -274,8 +278,8 @@ def _run_on(executor, tasks: list[ShardTask], in_flight: int) -> Iterator[dict]:
                     result = future.result()
                 except Exception as error:  # a worker that died, a Ray task that failed
                     message = " ".join(f"{type(error).__name__}: {error}".split())[:500]
-                    raise ConfigError(f"shard {index} failed ({message}); the finished shards are kept: run the "
-                                      "same command with --resume") from None
+                    raise ShardFailed(f"shard {index} failed ({message}); the finished shards are kept: run the "
+                                      "same command with --resume") from error
                 yield result
     finally:
         for future in running:
@@ -364,5 +368,5 @@ def write_text_atomic(path: Path, text: str) -> None:
         os.close(directory)
 
 
-__all__ = ["ShardPlan", "ShardTask", "ShardedEnumeration", "check_out", "default_shards", "enumerate_sharded",
-           "merge_shards", "plan_shards", "run_shard"]
+__all__ = ["ShardFailed", "ShardPlan", "ShardTask", "ShardedEnumeration", "check_out", "default_shards",
+           "enumerate_sharded", "merge_shards", "plan_shards", "run_shard"]
