@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import concurrent.futures
+import multiprocessing
+import os
+import sys
 import time
+from pathlib import Path
 
 import typer
 
-from speedprior.cli.output import console, escape, print_json, print_table, progress
+from speedprior.cli.output import console, err_console, escape, print_json, print_table, progress
+from speedprior.errors import SpeedpriorError
 
 app = typer.Typer(help="Turing machines: run, measure steps, enumerate.", no_args_is_help=True)
 
@@ -14,6 +20,7 @@ MACHINE_HELP = ("library name, Standard TM string (e.g. 1RB1LB_1LA1RZ) or TOML m
                 "tried in that order")
 MAX_BUDGET = 2**62  # step budgets lie in 0..2^62 (the kernels count steps in int64)
 MAX_SEED = 2**63 - 1
+MAX_WORKERS = 1024
 TAPE_HELP = "refuse runs whose tapes outgrow this (MiB; a batch's threads share it)"
 
 
@@ -93,27 +100,163 @@ def enumerate_machines(
     states: int = typer.Option(..., "--states", "-n", min=1, max=26, help="number of states"),
     symbols: int = typer.Option(2, "--symbols", "-s", min=2, max=10, help="number of tape symbols (0 is the blank)"),
     budget: int = typer.Option(107, "--budget", "-b", min=0, help="step budget per machine (107 settles 4 states)"),
-    workers: int = typer.Option(None, "--workers", min=1, help="threads (default: every core)"),
+    workers: int = typer.Option(None, "--workers", min=1, max=MAX_WORKERS,
+                                help="threads, or with --out shards at once (default: every core)"),
+    out: Path = typer.Option(None, "--out", help="shard directory: run the tree as resumable shards there "
+                                                 "(needed past 8 table entries, e.g. 5 states)"),
+    resume: bool = typer.Option(False, "--resume", help="continue the shards in --out: run only unfinished ones"),
+    force: bool = typer.Option(False, "--force", help="start the shards in a non-empty --out over"),
+    shards: int = typer.Option(None, "--shards", min=1, max=4096, help="shard count (default: from the space)"),
+    backend: str = typer.Option("local", "--backend", help="with --out: local (a process pool) or ray"),
+    address: str = typer.Option(None, "--address", help="Ray cluster address (default: start Ray locally)"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
 ) -> None:
-    """Enumerate every tree-normal-form machine on the blank tape: counts and busy-beaver champions."""
-    from speedprior.search.enumerate import enumerate_blank
+    """Enumerate every tree-normal-form machine on the blank tape: counts and busy-beaver champions.
 
-    summary = enumerate_blank(states, symbols, budget, workers)
+    With --out the tree is cut into shards whose results are written there one by one: kill the
+    run at any moment and the same command with --resume loses and repeats no finished shard.
+    """
+    from speedprior.search.enumerate import MAX_TABLE_ENTRIES, enumerate_blank
+
+    sharded_only = [name for name, given in (("--resume", resume), ("--force", force), ("--shards", shards),
+                                             ("--backend", backend != "local"), ("--address", address)) if given]
+    if out is None and sharded_only:
+        raise SpeedpriorError(f"{sharded_only[0]} is for the sharded walk: pass --out DIR as well")
+    if backend not in ("local", "ray"):
+        raise SpeedpriorError(f"unknown backend {backend!r}; known: local, ray")
+    if address is not None and backend != "ray":
+        raise SpeedpriorError("--address is for --backend ray")
+    if out is None and states * symbols > MAX_TABLE_ENTRIES:
+        raise SpeedpriorError(f"the {states}-state {symbols}-symbol space is walked in resumable shards: pass "
+                              f"--out DIR (states x symbols above {MAX_TABLE_ENTRIES} need it)")
+    run = None
+    if out is None:
+        summary = enumerate_blank(states, symbols, budget, workers)
+    else:
+        run = _enumerate_sharded(states, symbols, budget, out, resume, force, shards, workers, backend, address)
+        summary = run.summary
     report = summary.to_dict()
     if summary.halted == 0:  # no champion: null rather than the kernel's -1 and ""
         report.update(max_steps=None, max_steps_machine=None, max_ones=None, max_ones_machine=None)
     if as_json:
-        print_json({k: report[k] for k in ("machines", "halted", "nonhalting", "undecided", "max_steps",
-                                           "max_steps_machine", "max_ones", "max_ones_machine", "seconds", "states",
-                                           "symbols", "budget")})
+        print_json({**{k: report[k] for k in ("machines", "halted", "nonhalting", "undecided", "max_steps",
+                                              "max_steps_machine", "max_ones", "max_ones_machine", "seconds",
+                                              "states", "symbols", "budget")},
+                    **({} if run is None else {"shards": run.shards, "out": str(run.out)})})
         return
     console.print(f"{summary.machines:,} TNF machines with {states} states and {symbols} symbols in "
                   f"{summary.seconds:.2f} s: {summary.halted:,} halted within {budget:,} steps, "
                   f"{summary.nonhalting:,} proved never to halt (cyclers, translated cyclers), "
                   f"{summary.undecided:,} undecided")
+    if run is not None:
+        console.print(f"{run.shards:,} shards in {escape(str(run.out))} ({run.ran:,} run now, the others were "
+                      "already done)" if run.ran < run.shards else f"{run.shards:,} shards in {escape(str(run.out))}",
+                      highlight=False)
     if summary.halted == 0:
         console.print("no machine halted, so there is no champion")
         return
     console.print(f"most steps: {summary.max_steps:,} by {summary.max_steps_machine}", highlight=False)
     console.print(f"most non-blank cells: {summary.max_ones:,} by {summary.max_ones_machine}", highlight=False)
+
+
+def _enumerate_sharded(states, symbols, budget, out, resume, force, shards, workers, backend, address):
+    """The sharded walk: plan, check --out, start the workers, run the shards with a progress bar."""
+    from speedprior.search.shards import check_out, enumerate_sharded, plan_shards
+
+    plan = plan_shards(states, symbols, budget, shards)
+    check_out(out, plan, resume, force)  # before any worker starts or anything is written
+    executor = _RayShards(workers, address) if backend == "ray" else _LocalShards(workers or os.cpu_count() or 1)
+    bar = _ShardBar()
+    try:
+        run = enumerate_sharded(plan, out, resume=resume, force=force, executor=executor,
+                                in_flight=executor.workers, on_shard=bar.update)
+    except KeyboardInterrupt:  # handled here: main() would turn it into exit code 0
+        executor.abort()
+        bar.close()
+        print("speedprior: interrupted; finished shards are kept: run the same command with --resume",
+              file=sys.stderr)
+        sys.exit(130)
+    except BaseException:
+        executor.abort()
+        raise
+    finally:
+        bar.close()
+        executor.close()
+    return run
+
+
+class _LocalShards(concurrent.futures.ProcessPoolExecutor):
+    """Shards on `workers` local processes, started with spawn: one thread each, killed with the driver."""
+
+    def __init__(self, workers: int):
+        from speedprior.sweeps.trial import init_worker
+
+        super().__init__(workers, mp_context=multiprocessing.get_context("spawn"), initializer=init_worker)
+        self.workers = workers
+
+    def abort(self) -> None:
+        """Kill the workers now; their unfinished shards are simply not written."""
+        for process in list((getattr(self, "_processes", None) or {}).values()):  # no public kill before 3.14
+            process.kill()
+        self.shutdown(wait=False, cancel_futures=True)
+
+    def close(self) -> None:
+        """Stop the workers."""
+        self.shutdown(wait=True, cancel_futures=True)
+
+
+class _RayShards(concurrent.futures.Executor):
+    """Shards as Ray tasks (one CPU each), joined or started as `speedprior sweep --backend ray` does."""
+
+    def __init__(self, workers: int | None, address: str | None):
+        from speedprior.sweeps.ray_backend import RayBackend
+        from speedprior.sweeps.trial import THREAD_ENV
+
+        self._backend = RayBackend(workers, address)  # probes the address, ray.init, one-line errors
+        import ray  # importable now: RayBackend refuses with a one-line error where it is not
+
+        self._ray = ray
+        self.workers = self._backend.workers
+        self._options = dict(num_cpus=1, max_retries=2, runtime_env={"env_vars": dict(THREAD_ENV)})
+        self._remotes, self._refs = {}, []
+
+    def submit(self, fn, /, *args, **kwargs) -> concurrent.futures.Future:
+        """Run fn(*args) as a Ray task (retried by Ray if its worker dies); a Future for its result."""
+        if fn not in self._remotes:
+            self._remotes[fn] = self._ray.remote(**self._options)(fn)
+        ref = self._remotes[fn].remote(*args, **kwargs)
+        self._refs.append(ref)
+        return ref.future()
+
+    def abort(self) -> None:
+        """Cancel the shards still running."""
+        for ref in self._refs:
+            try:
+                self._ray.cancel(ref, force=True)
+            except Exception:  # noqa: BLE001 - a task that already finished cannot be cancelled
+                pass
+
+    def close(self) -> None:
+        """Shut down the Ray this run started (a cluster it joined keeps running)."""
+        self._backend.close()
+
+
+class _ShardBar:
+    """A progress bar on stderr over shards (done of all, machines so far), shown only on a terminal."""
+
+    def __init__(self):
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self._progress = Progress(TextColumn("shards"), BarColumn(), MofNCompleteColumn(),
+                                  TextColumn("{task.fields[machines]:,} machines"), TimeElapsedColumn(),
+                                  console=err_console, transient=True, disable=not err_console.is_terminal)
+        self._task = None
+
+    def update(self, done: int, total: int, machines: int) -> None:
+        if self._task is None:
+            self._task = self._progress.add_task("shards", total=total, completed=done, machines=machines)
+            self._progress.start()
+        self._progress.update(self._task, completed=done, machines=machines)
+
+    def close(self) -> None:
+        self._progress.stop()

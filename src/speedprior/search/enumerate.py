@@ -36,8 +36,8 @@ from speedprior.tm.standard import to_standard
 
 DEFAULT_BUDGET = 107  # BB(4): enough to settle every machine with at most 4 states and 2 symbols
 MAX_BUDGET = 1 << 22  # the blank kernel keeps one tape of 2*budget cells per tree level
-# states x symbols of the largest exhaustive blank-tape walk offered: 4x2 is ~3 million machines in
-# seconds; 5x2 is hundreds of billions and would never finish.
+# states x symbols of the largest blank-tape walk done in one call, in memory: 4x2 (620,261 machines)
+# takes about a second; 5x2 (126,891,605) goes through the sharded, resumable walk of shards.py.
 MAX_TABLE_ENTRIES = 8
 STOP_CODES = {"halt": HALT, "accept": ACCEPT, "reject": REJECT}
 
@@ -143,8 +143,12 @@ def blank_root(states: int, symbols: int):
     return ns, wr, mv, used, 2 if states >= 2 else 1
 
 
-def _frontier(states: int, symbols: int, budget: int, target: int):
-    """Expand the tree breadth-first, keeping DFS order, until `target` nodes (or nothing to expand)."""
+def blank_frontier(states: int, symbols: int, budget: int, target: int) -> list[tuple]:
+    """Expand the blank-tape tree breadth-first, keeping DFS order, until `target` nodes (or nothing to expand).
+
+    Each node is (ns, wr, mv, states used, symbols written), as `blank_root`; a node that is
+    already a leaf (it halts or runs out of budget before any undefined transition) stays.
+    """
     nodes = [blank_root(states, symbols)]
     for _ in range(states * symbols):
         if len(nodes) >= target:
@@ -164,18 +168,16 @@ def _frontier(states: int, symbols: int, budget: int, target: int):
     return nodes
 
 
-def enumerate_blank(states: int, symbols: int = 2, budget: int = DEFAULT_BUDGET,
-                    workers: int | None = None) -> EnumerationSummary:
-    """Count every TNF machine on the blank tape and find the busy-beaver champions within `budget`."""
+def search_subtrees(nodes: Sequence[tuple], states: int, symbols: int, budget: int,
+                    threads: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Walk the subtree below each node (from `blank_frontier`) with the compiled DFS on `threads` threads.
+
+    Returns (stats, best_steps, best_ones), row i for nodes[i]: stats as `_kernels.STATS`
+    (machines, halted, max_steps, max_ones, nonhalting, undecided); best_* (3, states*symbols)
+    the first machine of the subtree in DFS order reaching its maximum.
+    """
     import numba
 
-    _check(states, symbols, budget)
-    if states * symbols > MAX_TABLE_ENTRIES:
-        raise BudgetError(f"enumerating every {states}-state {symbols}-symbol machine is out of reach "
-                          f"(states x symbols must be at most {MAX_TABLE_ENTRIES})")
-    start = time.perf_counter()
-    workers = max(1, min(workers or os.cpu_count() or 1, numba.config.NUMBA_NUM_THREADS))
-    nodes = _frontier(states, symbols, budget, target=64 * workers)
     f, size = len(nodes), states * symbols
     # prange hands each thread a contiguous block; shuffling (seeded) spreads the heavy subtrees.
     order = np.random.default_rng(0).permutation(f)
@@ -189,26 +191,45 @@ def enumerate_blank(states: int, symbols: int = 2, budget: int = DEFAULT_BUDGET,
     best_steps = np.zeros((f, 3, size), np.int64)
     best_ones = np.zeros((f, 3, size), np.int64)
     previous = numba.get_num_threads()
-    numba.set_num_threads(workers)
+    numba.set_num_threads(threads)
     try:
         _kernels.frontier_blank(ns, wr, mv, used, written, undefined, states, symbols, budget, stats, best_steps,
                                 best_ones)
     finally:
         numba.set_num_threads(previous)
-    back = np.argsort(order)  # rows back in DFS order
-    stats, best_steps, best_ones = stats[back], best_steps[back], best_ones[back]
+    back = np.argsort(order)  # rows back in the order of `nodes`
+    return stats[back], best_steps[back], best_ones[back]
+
+
+def champion_label(tables: np.ndarray, states: int, symbols: int) -> str:
+    """The Standard TM string of a champion row (ns, wr, mv) from `search_subtrees`."""
+    return to_standard(machine_from_tables(tables[0], tables[1], tables[2], states, symbols))
+
+
+def enumerate_blank(states: int, symbols: int = 2, budget: int = DEFAULT_BUDGET,
+                    workers: int | None = None) -> EnumerationSummary:
+    """Count every TNF machine on the blank tape and find the busy-beaver champions within `budget`."""
+    import numba
+
+    _check(states, symbols, budget)
+    if states * symbols > MAX_TABLE_ENTRIES:
+        raise BudgetError(f"enumerating every {states}-state {symbols}-symbol machine is out of reach in one "
+                          f"in-memory walk (states x symbols must be at most {MAX_TABLE_ENTRIES}); the sharded, "
+                          "resumable walk (speedprior.search.shards) takes larger spaces")
+    start = time.perf_counter()
+    workers = max(1, min(workers or os.cpu_count() or 1, numba.config.NUMBA_NUM_THREADS))
+    nodes = blank_frontier(states, symbols, budget, target=64 * workers)
+    stats, best_steps, best_ones = search_subtrees(nodes, states, symbols, budget, threads=workers)
     # The first subtree (in DFS order) holding each maximum supplies its machine.
     i_steps, i_ones = int(np.argmax(stats[:, 2])), int(np.argmax(stats[:, 3]))
-
-    def label(tables) -> str:
-        return to_standard(machine_from_tables(tables[0], tables[1], tables[2], states, symbols))
-
     halted = int(stats[:, 1].sum())
     return EnumerationSummary(
         states, symbols, budget, machines=int(stats[:, 0].sum()), halted=halted,
         nonhalting=int(stats[:, 4].sum()), undecided=int(stats[:, 5].sum()),
-        max_steps=int(stats[i_steps, 2]), max_steps_machine=label(best_steps[i_steps]) if halted else "",
-        max_ones=int(stats[i_ones, 3]), max_ones_machine=label(best_ones[i_ones]) if halted else "",
+        max_steps=int(stats[i_steps, 2]),
+        max_steps_machine=champion_label(best_steps[i_steps], states, symbols) if halted else "",
+        max_ones=int(stats[i_ones, 3]),
+        max_ones_machine=champion_label(best_ones[i_ones], states, symbols) if halted else "",
         seconds=round(time.perf_counter() - start, 4),
     )
 
