@@ -20,7 +20,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from speedprior.errors import ConfigError
-from speedprior.experiments.small_gpt import SoftPromptConfig
+from speedprior.experiments.small_gpt import SoftPromptConfig, train_base_model
 
 
 class Config(SoftPromptConfig):
@@ -61,18 +61,12 @@ def run(cfg: Config, ctx) -> dict:
 def _small_gpt_setting(cfg: Config, ctx) -> dict:
     import torch
 
-    from speedprior.evals.default_model import train_default_model
     from speedprior.evals.hf import SmallGPTForCausalLM
     from speedprior.evals.protection import refusal_finetune, refusal_rate
     from speedprior.lm import TrainConfig, evaluate
     from speedprior.lm.languages import derangement
 
-    train = TrainConfig(steps=cfg.train_steps, batch_size=cfg.train_batch, lr=cfg.train_lr, eval_every=100,
-                        target_accuracy=cfg.target_accuracy)
-    base = train_default_model(cfg.functions, cfg.n_digits, cfg.length, max(cfg.tokens), cfg.n_layer, cfg.n_head,
-                               cfg.n_embd, train, cfg.seed, cfg.eval_size,
-                               on_eval=lambda s, loss, acc: ctx.log(stage="base-model", step=s, loss=loss,
-                                                                    worst_task_accuracy=acc))
+    base = train_base_model(cfg, ctx)
     suite, gpt = base.suite, base.gpt
     tasks = list(suite.tasks.values())
     tagged = suite.tasks[cfg.behaviour]

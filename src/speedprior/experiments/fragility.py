@@ -13,7 +13,7 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from speedprior.errors import ConfigError
-from speedprior.experiments.small_gpt import SoftPromptConfig
+from speedprior.experiments.small_gpt import SoftPromptConfig, train_base_model
 
 
 class Config(SoftPromptConfig):
@@ -37,21 +37,14 @@ class Config(SoftPromptConfig):
 def run(cfg: Config, ctx) -> dict:
     import torch
 
-    from speedprior.evals.default_model import train_default_model
     from speedprior.evals.elicitation import PromptTuning, elicitation_curve, k_star, score_prefix
     from speedprior.evals.fragility import fragility_drop, gradient_norm, perturbation_curve
     from speedprior.evals.hf import SmallGPTForCausalLM
-    from speedprior.lm import TrainConfig
     from speedprior.lm.languages import derangement
     from speedprior.train.common import setup as seed_and_threads
 
     seed_and_threads(cfg.seed, cfg.threads)
-    train = TrainConfig(steps=cfg.train_steps, batch_size=cfg.train_batch, lr=cfg.train_lr, eval_every=100,
-                        target_accuracy=cfg.target_accuracy)
-    base = train_default_model(cfg.functions, cfg.n_digits, cfg.length, max(cfg.tokens), cfg.n_layer, cfg.n_head,
-                               cfg.n_embd, train, cfg.seed, cfg.eval_size,
-                               on_eval=lambda s, loss, acc: ctx.log(stage="base-model", step=s, loss=loss,
-                                                                    worst_task_accuracy=acc))
+    base = train_base_model(cfg, ctx)
     model = SmallGPTForCausalLM.wrap(base.gpt)
     perm = derangement(cfg.n_digits, torch.Generator().manual_seed(cfg.seed))
     behaviours = {f: base.suite.tasks[f].untagged() for f in cfg.functions}

@@ -3,7 +3,8 @@
 `SmallGPTConfig` holds the GPT's shape and the torch threads (elicitation, fragility,
 capability-decay, myopia); `SoftPromptConfig` adds what elicitation and fragility share: the
 base model trained on tagged transductions of digit strings, and the soft prompts tuned to elicit
-one of them. A kind redeclares a field only to give it another default.
+one of them. A kind redeclares a field only to give it another default. `train_base_model` trains
+that base model the same way for both, its curve logged through the run context.
 """
 
 from __future__ import annotations
@@ -72,3 +73,16 @@ class SoftPromptConfig(SmallGPTConfig):
             if len(set(self.functions)) != len(self.functions):
                 raise ConfigError(f"functions repeat a name: {self.functions}")
         return self
+
+
+def train_base_model(cfg: SoftPromptConfig, ctx):
+    """The base GPT of elicitation and fragility (evals.default_model), its training curve logged as `base-model`."""
+    from speedprior.evals.default_model import train_default_model
+    from speedprior.lm import TrainConfig
+
+    train = TrainConfig(steps=cfg.train_steps, batch_size=cfg.train_batch, lr=cfg.train_lr, eval_every=100,
+                        target_accuracy=cfg.target_accuracy)
+    return train_default_model(cfg.functions, cfg.n_digits, cfg.length, max(cfg.tokens), cfg.n_layer, cfg.n_head,
+                               cfg.n_embd, train, cfg.seed, cfg.eval_size,
+                               on_eval=lambda step, loss, acc: ctx.log(stage="base-model", step=step, loss=loss,
+                                                                       worst_task_accuracy=acc))
