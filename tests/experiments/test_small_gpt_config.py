@@ -1,4 +1,4 @@
-"""The config fields elicitation, fragility, capability-decay and myopia share, declared once in experiments.small_gpt."""
+"""Config fields elicitation, fragility, capability-decay and myopia share, declared once (experiments.small_gpt)."""
 
 import pytest
 
