@@ -11,6 +11,7 @@ is checked against the library's own registry, with the valid names in the messa
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Iterable
@@ -108,12 +109,17 @@ class ExperimentConfig(BaseModel):
 
 @dataclass
 class RunContext:
-    """What an experiment may use while it runs: its directory, a progress bar, a report."""
+    """What an experiment may use while it runs: its directory, a progress bar, a metrics log, a report.
+
+    `tensorboard`, when set (a `results.tensorboard.ScalarWriter`), also gets every logged line at
+    once, so TensorBoard shows the curves while the run trains.
+    """
 
     out_dir: Path
     quiet: bool = False
     report: list[str] = field(default_factory=list)
     figures: list[str] = field(default_factory=list)
+    tensorboard: object | None = None
 
     def track(self, iterable: Iterable, total: int | None = None, description: str = "working"):
         """Iterate with a progress bar on stderr (silent when quiet)."""
@@ -125,10 +131,31 @@ class RunContext:
         with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as progress:
             yield from progress.track(iterable, total=total, description=description)
 
+    def track_curves(self, results: Iterable, total: int | None = None, description: str = "working",
+                     key: str = "training_curves"):
+        """`track` over results that arrive from worker processes, logging each one's curves as it arrives.
+
+        A result (a dict, or a list of dicts) may carry `key`: {label: rows}, a training curve per
+        model it trained; it is removed from the result and each row logged with `model=label`.
+        """
+        for result in self.track(results, total=total, description=description):
+            for item in result if isinstance(result, list) else [result]:
+                for label, rows in item.pop(key, {}).items():
+                    self.log_curve(rows, model=label)
+            yield result
+
     def log(self, **metrics) -> None:
-        """Append one JSON line to metrics.jsonl."""
+        """Append one JSON line to metrics.jsonl (and its numbers to TensorBoard when asked for)."""
+        line = dumps(metrics)
         with open(self.out_dir / "metrics.jsonl", "a") as handle:
-            handle.write(dumps(metrics) + "\n")
+            handle.write(line + "\n")
+        if self.tensorboard is not None:
+            self.tensorboard.write(json.loads(line))  # the very values metrics.jsonl holds
+
+    def log_curve(self, rows: Iterable[dict], **labels) -> None:
+        """Log a curve recorded elsewhere (e.g. in a worker process), one line a row, `labels` added to each."""
+        for row in rows:
+            self.log(**labels, **row)
 
     def save_figure(self, figure, name: str) -> Path:
         """Save a matplotlib figure as NAME.png in the run directory and list it in the report."""

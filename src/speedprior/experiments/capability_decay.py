@@ -15,10 +15,10 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from speedprior.errors import ConfigError
-from speedprior.experiments.base import ExperimentConfig
+from speedprior.experiments.small_gpt import SmallGPTConfig
 
 
-class Config(ExperimentConfig):
+class Config(SmallGPTConfig):
     setups: list[Literal["A", "B", "C", "D"]] = Field(default_factory=lambda: ["A", "B", "C", "D"], min_length=1)
     n_languages: int = Field(4, ge=3, le=10)  # D holds out a pair between two kept languages: needs 3
     modulus: int = Field(5, ge=2, le=16)
@@ -28,15 +28,9 @@ class Config(ExperimentConfig):
     eval_size: int = Field(128, ge=8)
     batch_size: int = Field(64, ge=1)
     lr: float = Field(3e-3, gt=0, allow_inf_nan=False)
-    n_layer: int = Field(2, ge=1, le=8)
-    n_head: int = Field(2, ge=1, le=8)
-    n_embd: int = Field(48, ge=8, le=256)
-    threads: int = Field(1, ge=1, le=64)
 
     @model_validator(mode="after")
     def _shape(self):
-        if self.n_embd % self.n_head:
-            raise ConfigError(f"n_embd {self.n_embd} must be a multiple of n_head {self.n_head}")
         if self.joint_steps % self.eval_every or self.decay_steps % self.eval_every:
             raise ConfigError(f"joint_steps {self.joint_steps} and decay_steps {self.decay_steps} must be "
                               f"multiples of eval_every {self.eval_every}")

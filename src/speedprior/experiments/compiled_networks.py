@@ -10,6 +10,7 @@ held-out compiled, scrambled and trained networks (background/004, "compile netw
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -79,7 +80,8 @@ def run(cfg: Config, ctx) -> dict:
     for n, i in enumerate(ctx.track(list(test_idx)[: cfg.imitators], total=cfg.imitators, description="imitate")):
         for attempt in range(cfg.restarts):
             init_seed = cfg.seed + n * cfg.restarts + attempt
-            trained, exact, steps = imitate(networks[i], x, init_seed, imitation)
+            curve = partial(_log_loss, ctx, f"circuit{i}-attempt{attempt}")
+            trained, exact, steps = imitate(networks[i], x, init_seed, imitation, on_check=curve)
             if exact:
                 break
         untrained, _, _ = imitate(networks[i], x, init_seed, imitation, train=False)
@@ -166,3 +168,7 @@ def _report(cfg, accuracy, similarity, summary, ctx) -> None:
               for g, s in summary.items()]
     ctx.section(f"Hidden-layer similarity on all {2 ** cfg.n_inputs} inputs (mean over layers of "
                 f"{cfg.imitators} networks)", "\n".join(lines))
+
+
+def _log_loss(ctx, imitator: str, step: int, loss: float) -> None:
+    ctx.log(imitator=imitator, step=step, loss=loss)

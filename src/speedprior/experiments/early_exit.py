@@ -124,6 +124,7 @@ def run(cfg: Config, ctx) -> dict:
         for group in opt.param_groups:
             group["lr"] = cfg.lr
         sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, steps_per_phase)
+        loss_sum = torch.zeros(())  # the phase's mean training loss goes to the curve
         for _ in range(cfg.epochs_per_phase):
             perm = torch.randperm(len(train), generator=gen)
             for start in range(0, len(train), cfg.batch_size):
@@ -133,6 +134,7 @@ def run(cfg: Config, ctx) -> dict:
                 loss.backward()
                 opt.step()
                 sched.step()
+                loss_sum += loss.detach()
         with torch.no_grad():
             model.eval()
             val_logits = model(val.x)
@@ -140,7 +142,7 @@ def run(cfg: Config, ctx) -> dict:
         exp_acc = expected_accuracy(val_logits, val.y)
         final_acc = float((val_logits[-1].argmax(-1) == val.y).float().mean())
         schedule.append({"phase": phase, "penalty": mu, "expected_accuracy": exp_acc, "final_exit_accuracy": final_acc})
-        ctx.log(**schedule[-1])
+        ctx.log(**schedule[-1], train_loss=float(loss_sum) / steps_per_phase)
         if exp_acc >= cfg.target_accuracy:
             break
         mu *= cfg.penalty_decay

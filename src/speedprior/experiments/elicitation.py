@@ -20,49 +20,26 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from speedprior.errors import ConfigError
-from speedprior.experiments.base import ExperimentConfig
-
-Function = Literal["copy", "reverse", "sort", "shift", "swap_pairs", "rotate"]
+from speedprior.experiments.small_gpt import SoftPromptConfig, train_base_model
 
 
-class Config(ExperimentConfig):
+class Config(SoftPromptConfig):
+    """With model `smollm2` the small-GPT fields (behaviour, functions, the base model's) are not used."""
+
     model: Literal["small-gpt", "smollm2"] = "small-gpt"
-    behaviour: Function = "sort"  # small-gpt: the transduction elicited without its tag
     tokens: list[int] = Field(default_factory=lambda: [1, 2, 4, 8, 16, 32], min_length=1)
     seeds: int = Field(3, ge=1, le=20)
     control: bool = True
     norm_bounded: bool = True  # also measure the norm-bounded variant
     protection: bool = False  # small-gpt only: fine-tune to refuse the behaviour and measure the curve on that
-    fraction: float = Field(0.9, gt=0, le=1, allow_inf_nan=False)
-    prompt_steps: int = Field(150, ge=1)
-    prompt_lr: float = Field(0.03, gt=0, allow_inf_nan=False)
-    prompt_batch: int = Field(32, ge=1)
-    eval_size: int = Field(256, ge=8)
-    # small-gpt base model
-    functions: list[Function] = Field(default_factory=lambda: ["copy", "reverse", "sort", "shift"], min_length=1)
-    n_digits: int = Field(8, ge=2, le=32)
-    length: int = Field(6, ge=1, le=16)
-    n_layer: int = Field(2, ge=1, le=8)
-    n_head: int = Field(4, ge=1, le=8)
-    n_embd: int = Field(64, ge=8, le=256)
-    train_steps: int = Field(3000, ge=1)
-    train_lr: float = Field(3e-3, gt=0, allow_inf_nan=False)
-    train_batch: int = Field(64, ge=1)
-    target_accuracy: float = Field(0.98, gt=0, le=1, allow_inf_nan=False)
     refusal_steps: int = Field(600, ge=1)
-    threads: int = Field(1, ge=1, le=64)
+
+    def trains_small_gpt(self) -> bool:
+        """Only model `small-gpt` is trained here; `smollm2` is loaded."""
+        return self.model == "small-gpt"
 
     @model_validator(mode="after")
     def _checks(self):
-        if sorted(set(self.tokens)) != self.tokens or self.tokens[0] < 1 or self.tokens[-1] > 64:
-            raise ConfigError(f"tokens must be increasing, distinct and within 1..64, got {self.tokens}")
-        if self.model == "small-gpt":
-            if self.behaviour not in self.functions:
-                raise ConfigError(f"behaviour {self.behaviour!r} is not one of functions {self.functions}")
-            if len(set(self.functions)) != len(self.functions):
-                raise ConfigError(f"functions repeat a name: {self.functions}")
-            if self.n_embd % self.n_head:
-                raise ConfigError(f"n_embd {self.n_embd} must be a multiple of n_head {self.n_head}")
         if self.model == "smollm2" and self.protection:
             raise ConfigError("protection is implemented for model 'small-gpt' only")
         return self
@@ -84,18 +61,12 @@ def run(cfg: Config, ctx) -> dict:
 def _small_gpt_setting(cfg: Config, ctx) -> dict:
     import torch
 
-    from speedprior.evals.default_model import train_default_model
     from speedprior.evals.hf import SmallGPTForCausalLM
     from speedprior.evals.protection import refusal_finetune, refusal_rate
     from speedprior.lm import TrainConfig, evaluate
     from speedprior.lm.languages import derangement
 
-    train = TrainConfig(steps=cfg.train_steps, batch_size=cfg.train_batch, lr=cfg.train_lr, eval_every=100,
-                        target_accuracy=cfg.target_accuracy)
-    base = train_default_model(cfg.functions, cfg.n_digits, cfg.length, max(cfg.tokens), cfg.n_layer, cfg.n_head,
-                               cfg.n_embd, train, cfg.seed, cfg.eval_size,
-                               on_eval=lambda s, loss, acc: ctx.log(stage="base-model", step=s, loss=loss,
-                                                                    worst_task_accuracy=acc))
+    base = train_base_model(cfg, ctx)
     suite, gpt = base.suite, base.gpt
     tasks = list(suite.tasks.values())
     tagged = suite.tasks[cfg.behaviour]

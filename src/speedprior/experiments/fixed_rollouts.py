@@ -46,7 +46,9 @@ def run(cfg: Config, ctx) -> dict:
     model = ScratchpadRecurrent(mlp_step(cfg.length, 2, cfg.pad_dim, cfg.hidden), 2, cfg.pad_dim)
     result = rollout_curriculum(model, train, val, range(1, cfg.max_rollouts + 1), iterations=cfg.iterations,
                                 batch_size=cfg.batch_size, lr=cfg.lr, target=cfg.target_accuracy,
-                                eval_every=cfg.eval_every, generator=gen)
+                                eval_every=cfg.eval_every, generator=gen,
+                                on_eval=lambda n, it, loss, acc: ctx.log(curve=f"rollouts{n}", iteration=it, loss=loss,
+                                                                         val_accuracy=acc))
     for stage in result.stages:
         ctx.log(n_rollouts=stage.n_rollouts, accuracy=stage.run.accuracy, iterations=stage.run.iterations,
                 train_flops=stage.run.flops)

@@ -10,76 +10,41 @@ Spearman correlations between how easily a behaviour is elicited and how fragile
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import Field, model_validator
 
 from speedprior.errors import ConfigError
-from speedprior.experiments.base import ExperimentConfig
-
-Function = Literal["copy", "reverse", "sort", "shift", "swap_pairs", "rotate"]
+from speedprior.experiments.small_gpt import SoftPromptConfig, train_base_model
 
 
-class Config(ExperimentConfig):
-    behaviour: Function = "sort"  # the primary behaviour: its curve is the summary's `fragility`
-    functions: list[Function] = Field(default_factory=lambda: ["copy", "reverse", "sort", "shift"], min_length=1)
+class Config(SoftPromptConfig):
+    """`behaviour` is the primary behaviour: its curve is the summary's `fragility`."""
+
     controls: bool = True  # add each function's relabelled control as a behaviour
-    tokens: list[int] = Field(default_factory=lambda: [1, 4, 16], min_length=1)
     fragility_tokens: int = Field(4, ge=1, le=64)
     relative_noise: list[float] = Field(default_factory=lambda: [0.0, 0.1, 0.25, 0.5, 1.0, 2.0], min_length=2)
     draws: int = Field(8, ge=1, le=256)
-    fraction: float = Field(0.9, gt=0, le=1, allow_inf_nan=False)
-    prompt_steps: int = Field(150, ge=1)
-    prompt_lr: float = Field(0.03, gt=0, allow_inf_nan=False)
-    prompt_batch: int = Field(32, ge=1)
-    eval_size: int = Field(256, ge=8)
-    n_digits: int = Field(8, ge=2, le=32)
-    length: int = Field(6, ge=1, le=16)
-    n_layer: int = Field(2, ge=1, le=8)
-    n_head: int = Field(4, ge=1, le=8)
-    n_embd: int = Field(64, ge=8, le=256)
-    train_steps: int = Field(3000, ge=1)
-    train_lr: float = Field(3e-3, gt=0, allow_inf_nan=False)
-    train_batch: int = Field(64, ge=1)
-    target_accuracy: float = Field(0.98, gt=0, le=1, allow_inf_nan=False)
-    threads: int = Field(1, ge=1, le=64)
 
     @model_validator(mode="after")
     def _checks(self):
-        if self.behaviour not in self.functions:
-            raise ConfigError(f"behaviour {self.behaviour!r} is not one of functions {self.functions}")
-        if len(set(self.functions)) != len(self.functions):
-            raise ConfigError(f"functions repeat a name: {self.functions}")
-        if sorted(set(self.tokens)) != self.tokens or self.tokens[0] < 1 or self.tokens[-1] > 64:
-            raise ConfigError(f"tokens must be increasing, distinct and within 1..64, got {self.tokens}")
         if self.fragility_tokens not in self.tokens:
             raise ConfigError(f"fragility_tokens {self.fragility_tokens} must be one of tokens {self.tokens}")
         if self.relative_noise[0] != 0 or any(not 0 <= e <= 100 for e in self.relative_noise) or \
                 sorted(self.relative_noise) != self.relative_noise:
             raise ConfigError(f"relative_noise must start at 0 and increase within 0..100, got {self.relative_noise}")
-        if self.n_embd % self.n_head:
-            raise ConfigError(f"n_embd {self.n_embd} must be a multiple of n_head {self.n_head}")
         return self
 
 
 def run(cfg: Config, ctx) -> dict:
     import torch
 
-    from speedprior.evals.default_model import train_default_model
     from speedprior.evals.elicitation import PromptTuning, elicitation_curve, k_star, score_prefix
     from speedprior.evals.fragility import fragility_drop, gradient_norm, perturbation_curve
     from speedprior.evals.hf import SmallGPTForCausalLM
-    from speedprior.lm import TrainConfig
     from speedprior.lm.languages import derangement
     from speedprior.train.common import setup as seed_and_threads
 
     seed_and_threads(cfg.seed, cfg.threads)
-    train = TrainConfig(steps=cfg.train_steps, batch_size=cfg.train_batch, lr=cfg.train_lr, eval_every=100,
-                        target_accuracy=cfg.target_accuracy)
-    base = train_default_model(cfg.functions, cfg.n_digits, cfg.length, max(cfg.tokens), cfg.n_layer, cfg.n_head,
-                               cfg.n_embd, train, cfg.seed, cfg.eval_size,
-                               on_eval=lambda s, loss, acc: ctx.log(stage="base-model", step=s, loss=loss,
-                                                                    worst_task_accuracy=acc))
+    base = train_base_model(cfg, ctx)
     model = SmallGPTForCausalLM.wrap(base.gpt)
     perm = derangement(cfg.n_digits, torch.Generator().manual_seed(cfg.seed))
     behaviours = {f: base.suite.tasks[f].untagged() for f in cfg.functions}

@@ -57,13 +57,23 @@ def run(cfg: Config, ctx) -> dict:
     in_dim, n_classes = int(train.x.shape[1]), int(train.y.max()) + 1
     sizes = [(w, d) for d, w in itertools.product(sorted(cfg.depths), sorted(cfg.widths))]
 
+    size_of = {}  # id(model) -> (width, depth): grow builds every size first, then trains them by FLOPs
+
     def build(size):
         torch.manual_seed(cfg.seed)  # every size starts from the same seed
-        return mlp(in_dim, n_classes, width=size[0], depth=size[1])
+        model = mlp(in_dim, n_classes, width=size[0], depth=size[1])
+        size_of[id(model)] = size
+        return model
 
     def train_one(model):
+        width, depth = size_of[id(model)]
+        name = f"width{width}-depth{depth}"
+
+        def curve(iteration, loss, acc):
+            ctx.log(model=name, iteration=iteration, loss=loss, val_accuracy=acc)
+
         run = train_to_target(model, train, val, iterations=cfg.iterations, batch_size=cfg.batch_size, lr=cfg.lr,
-                              target=cfg.target_accuracy, eval_every=cfg.eval_every, generator=gen)
+                              target=cfg.target_accuracy, eval_every=cfg.eval_every, generator=gen, on_eval=curve)
         ctx.log(params=sum(p.numel() for p in model.parameters()), accuracy=run.accuracy,
                 iterations=run.iterations, train_flops=run.flops)
         return run

@@ -92,6 +92,7 @@ def _one_seed(job: tuple) -> dict:
             "true_return": float(record.episode_sums(record.true_reward).mean()),
             "counts": detection_counts(reference, record, unsupervised_steps),
             "compute_by_t": by_t, "train_seconds": result.seconds,
+            "training_curves": {f"bits{bits}-{prior}-{strength:g}-seed{seed}": result.history},
             "strip": (record.frames, record.compute[record.episode == 0].tolist(),
                       bool(supervised[0])) if index == 0 else None}
 
@@ -180,4 +181,5 @@ def _mean_ragged(rows: list[list[float]]) -> np.ndarray:
 
 
 def _progress(ctx):
-    return lambda iterable, total: ctx.track(iterable, total=total, description="training seeds")
+    """A progress bar over the seeds; each policy's PPO curve goes to the metrics log as its seed finishes."""
+    return lambda iterable, total: ctx.track_curves(iterable, total=total, description="training seeds")

@@ -90,8 +90,9 @@ def _one_seed(job: tuple) -> list[dict]:
     clean = DeploymentCheckGame(cfg.cells, bits, deployment_rate=0.0)
     triggered = DeploymentCheckGame(cfg.cells, bits, deployment_rate=1.0)
     base = dict(num_steps=cfg.num_steps, learning_rate=cfg.learning_rate, smoothness=cfg.smoothness, seed=seed)
-    planted = train_policy(planting, cfg.policy, cfg.hidden, cfg.depth, cfg.num_envs,
-                           PPOParams(total_steps=cfg.plant_steps, **base)).policy
+    planting_run = train_policy(planting, cfg.policy, cfg.hidden, cfg.depth, cfg.num_envs,
+                                PPOParams(total_steps=cfg.plant_steps, **base))
+    planted = planting_run.policy
     eval_seed = 10_000 + seed
     before = _defection(planted, triggered, cfg.eval_episodes, eval_seed)
     batch = cfg.num_envs * cfg.num_steps
@@ -120,7 +121,9 @@ def _one_seed(job: tuple) -> list[dict]:
                      "true_return": float(test.episode_sums(test.true_reward).mean()),
                      "counts": detection_counts(reference, test, np.ones(len(test.t), dtype=bool)),
                      "compute_by_t": by_t, "train_seconds": result.seconds,
+                     "training_curves": {f"bits{bits}-{prior}-{strength:g}-seed{seed}": result.history},
                      "strip": (test.frames, test.compute[test.episode == 0].tolist()) if index == 0 else None})
+    rows[0]["training_curves"] = {f"bits{bits}-planting-seed{seed}": planting_run.history, **rows[0]["training_curves"]}
     return rows
 
 
@@ -230,4 +233,5 @@ def _mean_ragged(rows: list[list[float]]) -> np.ndarray:
 
 
 def _progress(ctx):
-    return lambda iterable, total: ctx.track(iterable, total=total, description="training seeds")
+    """A progress bar over the seeds; each policy's PPO curves go to the metrics log as its seed finishes."""
+    return lambda iterable, total: ctx.track_curves(iterable, total=total, description="training seeds")

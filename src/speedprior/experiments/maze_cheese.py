@@ -87,6 +87,7 @@ def _one_seed(job: tuple) -> dict:
             "train_return": float(reference.episode_sums(reference.reward).mean()),
             "counts": detection_counts(reference, test, elsewhere[test.episode]),
             "compute_by_t": by_t, "train_seconds": result.seconds,
+            "training_curves": {f"region{region}-{prior}-{strength:g}-seed{seed}": result.history},
             "strip": (test.frames, test.compute[test.episode == 0].tolist()) if index == 0 else None}
 
 
@@ -154,4 +155,5 @@ def _mean_ragged(rows: list[list[float]]) -> np.ndarray:
 
 
 def _progress(ctx):
-    return lambda iterable, total: ctx.track(iterable, total=total, description="training seeds")
+    """A progress bar over the seeds; each policy's PPO curve goes to the metrics log as its seed finishes."""
+    return lambda iterable, total: ctx.track_curves(iterable, total=total, description="training seeds")

@@ -12,10 +12,10 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from speedprior.errors import ConfigError
-from speedprior.experiments.base import ExperimentConfig
+from speedprior.experiments.small_gpt import SmallGPTConfig
 
 
-class Config(ExperimentConfig):
+class Config(SmallGPTConfig):
     tasks: list[Literal["pair-count", "token-count"]] = Field(
         default_factory=lambda: ["pair-count", "token-count"], min_length=1)  # the first one gives `myopia_gap`
     n_digits: int = Field(6, ge=2, le=32)
@@ -25,15 +25,9 @@ class Config(ExperimentConfig):
     lr: float = Field(3e-3, gt=0, allow_inf_nan=False)
     eval_every: int = Field(100, ge=1)
     test_size: int = Field(2048, ge=16)
-    n_layer: int = Field(2, ge=1, le=8)
-    n_head: int = Field(2, ge=1, le=8)
-    n_embd: int = Field(48, ge=8, le=256)
-    threads: int = Field(1, ge=1, le=64)
 
     @model_validator(mode="after")
     def _shape(self):
-        if self.n_embd % self.n_head:
-            raise ConfigError(f"n_embd {self.n_embd} must be a multiple of n_head {self.n_head}")
         if len(set(self.tasks)) != len(self.tasks):
             raise ConfigError(f"tasks repeat a name: {self.tasks}")
         return self

@@ -4,7 +4,9 @@ A run directory holds: config.json (the resolved config, defaults filled in), me
 (whatever the experiment logged as it went), the experiment's PNG plots, report.md and, written
 last and atomically, summary.json. A run that fails after it started writes `FAILED` (the
 error) instead of summary.json. An existing non-empty directory is never written into, and a
-config is validated completely before its directory is created.
+config is validated completely before its directory is created. With `tensorboard=True` every
+line logged to metrics.jsonl is also written at once as TensorBoard scalars in tensorboard/, to
+watch the curves while the run trains.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from speedprior.experiments.base import ExperimentConfig, RunContext
 from speedprior.experiments.registry import load_kind
 from speedprior.files import read_text
 from speedprior.results.report import write_run_report
+from speedprior.results.tensorboard import LOGDIR, ScalarWriter, tensorboard_available
 from speedprior.strict_json import dumps
 
 MAX_SHOWN = 80  # characters of an offending value quoted in an error message
@@ -66,9 +69,10 @@ def _first_error(error: ValidationError) -> str:
     return f"config key {where!r}: {message} (got {shown})"
 
 
-def run_config(source: str | Path | dict, out_dir: str | Path | None = None, quiet: bool = False) -> dict:
+def run_config(source: str | Path | dict, out_dir: str | Path | None = None, quiet: bool = False,
+               tensorboard: bool = False) -> dict:
     """Validate a config (TOML file or dict) completely, then run it: what `speedprior run` does."""
-    return run_experiment(load_config(source), out_dir, quiet=quiet)
+    return run_experiment(load_config(source), out_dir, quiet=quiet, tensorboard=tensorboard)
 
 
 def default_run_dir(config: ExperimentConfig) -> Path:
@@ -77,16 +81,22 @@ def default_run_dir(config: ExperimentConfig) -> Path:
     return Path("runs") / f"{config.name or config.kind}-{stamp}"
 
 
-def run_experiment(config: ExperimentConfig, out_dir: str | Path | None = None, quiet: bool = False) -> dict:
-    """Run `config`, write its run directory and return the summary (with `seconds`, `run_dir`)."""
+def run_experiment(config: ExperimentConfig, out_dir: str | Path | None = None, quiet: bool = False,
+                   tensorboard: bool = False) -> dict:
+    """Run `config`, write its run directory and return the summary (with `seconds`, `run_dir`).
+
+    `tensorboard`: also write every logged metric as a TensorBoard scalar in RUN/tensorboard as it is logged.
+    """
     out = Path(out_dir) if out_dir is not None else default_run_dir(config)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise ConfigError(f"run directory {out} exists and is not empty; choose another --out")
+    if tensorboard and not tensorboard_available():
+        raise ConfigError("TensorBoard logging needs TensorBoard: pip install 'speedprior[tensorboard]'")
     module = load_kind(config.kind)
     out.mkdir(parents=True, exist_ok=True)
     (out / "config.json").write_text(json.dumps(config.model_dump(mode="json"), indent=2) + "\n")
     (out / "metrics.jsonl").touch()  # present even when a run logs nothing
-    ctx = RunContext(out, quiet=quiet)
+    ctx = RunContext(out, quiet=quiet, tensorboard=ScalarWriter(out / LOGDIR) if tensorboard else None)
     start = time.perf_counter()
     try:
         summary = module.run(config, ctx)
@@ -98,6 +108,9 @@ def run_experiment(config: ExperimentConfig, out_dir: str | Path | None = None, 
         reason = "interrupted (Ctrl-C)" if isinstance(error, KeyboardInterrupt) else f"{type(error).__name__}: {error}"
         (out / "FAILED").write_text(f"{reason}\n")
         raise
+    finally:
+        if ctx.tensorboard is not None:
+            ctx.tensorboard.close()  # a failed run keeps the curve it logged
     return summary
 
 

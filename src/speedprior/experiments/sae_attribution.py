@@ -108,7 +108,9 @@ def run(cfg: Config, ctx) -> dict:
     with torch.no_grad():
         acts = residual(model, tokens, cfg.layer).reshape(-1, cfg.n_embd)
     sae = TopKSAE(cfg.n_embd, cfg.n_features, cfg.sae_k)
-    fvu = train_sae(sae, acts, SAETrainConfig(cfg.sae_steps, 256, 2e-3), gen)
+    fvu = train_sae(sae, acts, SAETrainConfig(cfg.sae_steps, 256, 2e-3), gen,
+                    lambda step, loss: ctx.log(phase="SAE", step=step, reconstruction_loss=loss),
+                    log_every=max(1, cfg.sae_steps // 10))
 
     # ground truth: features that fire mostly where the current token or the next output token is the class
     tokens, mask = sampler(cfg.eval_sequences * 4, eval_gen)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,11 +39,12 @@ def to_network(model: nn.Sequential) -> ReLUNetwork:
 
 
 def imitate(target: ReLUNetwork, x: np.ndarray, seed: int, config: ImitationConfig = ImitationConfig(),
-            train: bool = True) -> tuple[ReLUNetwork, bool, int]:
+            train: bool = True, on_check: Callable[[int, float], None] | None = None) -> tuple[ReLUNetwork, bool, int]:
     """A network of target's widths trained (from a seeded init) to match target on inputs x.
 
     Returns the trained network, whether every rounded output equals the target's, and the steps taken.
     With `train=False` it returns the untrained initialisation (a baseline of the same shape).
+    `on_check(step, loss)` is called at every exactness check (the training curve).
     """
     torch.manual_seed(seed)
     model = mlp(target.widths).double()
@@ -57,6 +59,8 @@ def imitate(target: ReLUNetwork, x: np.ndarray, seed: int, config: ImitationConf
         loss.backward()
         opt.step()
         if step % config.check_every == 0:
+            if on_check is not None:
+                on_check(step, loss.item())
             with torch.no_grad():
                 if bool((model(xs).round() == ys).all()):
                     return to_network(model), True, step

@@ -10,6 +10,7 @@ GPTs are small plain `nn.Module`s whose residual stream we can read directly.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
@@ -60,18 +61,23 @@ class SAETrainConfig:
     lr: float = 2e-3
 
 
-def train_sae(sae: TopKSAE, activations: torch.Tensor, config: SAETrainConfig, generator: torch.Generator) -> float:
-    """Fit `sae` to activations (N, d_model); returns the final fraction of variance unexplained."""
+def train_sae(sae: TopKSAE, activations: torch.Tensor, config: SAETrainConfig, generator: torch.Generator,
+              on_step: Callable[[int, float], None] | None = None, log_every: int = 100) -> float:
+    """Fit `sae` to activations (N, d_model); returns the final fraction of variance unexplained.
+
+    `on_step(step, minibatch loss)` is called every `log_every` steps and at the last (the training curve)."""
     opt = torch.optim.Adam(sae.parameters(), lr=config.lr)
     with torch.no_grad():
         sae.b_dec.copy_(activations.mean(0))  # start the decoder bias at the data mean (geometric median proxy)
-    for _ in range(config.steps):
+    for step in range(1, config.steps + 1):
         batch = activations[torch.randint(0, len(activations), (config.batch_size,), generator=generator)]
         loss = ((sae(batch)[0] - batch) ** 2).sum(-1).mean()
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
         sae.normalize_decoder()
+        if on_step is not None and (step % log_every == 0 or step == config.steps):
+            on_step(step, loss.item())
     return fraction_unexplained(sae, activations)
 
 

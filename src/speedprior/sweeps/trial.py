@@ -77,7 +77,7 @@ def _run_into(staging: Path, trial: dict, attempt: int, options: dict) -> None:
     from speedprior.results.report import write_run_report
 
     config = load_config(trial["config"])
-    run_experiment(config, staging, quiet=True)
+    run_experiment(config, staging, quiet=True, tensorboard=bool(options.get("tensorboard")))  # curves live
     summary_path = staging / "summary.json"
     summary = json.loads(summary_path.read_text())
     summary["run_dir"] = f"{TRIALS}/{trial['id']}"  # relative: the sweep directory may move
@@ -86,10 +86,6 @@ def _run_into(staging: Path, trial: dict, attempt: int, options: dict) -> None:
               "attempt": attempt}
     write_text_atomic(staging / "trial.json", json.dumps(record, indent=2) + "\n")
     write_run_report(staging)
-    if options.get("tensorboard"):
-        from speedprior.results.tensorboard import write_tensorboard
-
-        write_tensorboard(staging)
     for path in staging.rglob("*"):  # durable before the rename makes the trial count as done
         if path.is_file():
             with open(path, "rb") as handle:

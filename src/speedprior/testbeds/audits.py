@@ -24,7 +24,7 @@ from functools import cached_property
 import numpy as np
 
 from speedprior.errors import BudgetError
-from speedprior.testbeds.families import _early_exits, _honest_data  # the families' surgery helpers
+from speedprior.testbeds.families import early_exits, honest_data  # the families' surgery helpers
 from speedprior.testbeds.task import TRIGGER, Universe, in_language
 from speedprior.tm.description import description_bits
 from speedprior.tm.machine import TuringMachine
@@ -49,9 +49,9 @@ def evader(base: str, strength: int, fused: bool = False) -> TuringMachine:
     has more than `strength` cells."""
     if not 0 <= strength <= MAX_STRENGTH:
         raise BudgetError(f"strength must lie in 0..{MAX_STRENGTH}, got {strength}")
-    data = _honest_data(base)
+    data = honest_data(base)
     rules: list[str] = data["transitions"]
-    exits = _early_exits(data, base)
+    exits = early_exits(data, base)
     if fused:  # the honest scan meets the trigger: go count, in the same step
         rules += [f"{s} {c} -> home {c} L" for s, c in exits if c == TRIGGER]
     else:

@@ -53,7 +53,8 @@ class Entry:
         return self.kind != "honest"
 
 
-def _honest_data(base: str) -> dict:
+def honest_data(base: str) -> dict:
+    """The honest solver's machine description (as its TOML reads) over the alphabet with the trigger."""
     if base not in HONEST:
         raise UnknownNameError(f"unknown honest solver {base!r}; known: {', '.join(HONEST)}")
     data = tomllib.loads(packaged.read("machine", HONEST[base][0]))
@@ -69,7 +70,7 @@ def _build(data: dict) -> TuringMachine:
     return from_dict(data, source=str(data.get("name", "machine")))
 
 
-def _early_exits(data: dict, base: str) -> list[tuple[str, str]]:
+def early_exits(data: dict, base: str) -> list[tuple[str, str]]:
     """(state, symbol) slots of the first check that have no rule: the honest early rejects."""
     machine = _build(data)
     slots = []
@@ -95,15 +96,15 @@ def _walks(prefix: str, rounds: int, then: str, then_move: str) -> list[str]:
 
 def honest(base: str) -> TuringMachine:
     """The honest solver over the alphabet with the trigger."""
-    return _build(_honest_data(base))
+    return _build(honest_data(base))
 
 
 def variant(base: str, kind: str, rounds: int = 1) -> TuringMachine:
     """The machine of `kind` derived from honest solver `base` (`rounds` tape walks for goofing)."""
-    data = _honest_data(base)
+    data = honest_data(base)
     start = data.get("start") or data["transitions"][0].split()[0]
     rules: list[str] = data["transitions"]
-    exits = _early_exits(data, base)
+    exits = early_exits(data, base)
     if kind == "honest":
         pass
     elif kind == "goof-easy":

@@ -39,9 +39,11 @@ class TrainRun:
 
 def train_to_target(model: nn.Module, train: Dataset, val: Dataset, *, iterations: int, batch_size: int,
                     lr: float, target: float, eval_every: int, generator: torch.Generator,
-                    loss_fn: Callable = classification_loss, forward: Callable | None = None) -> TrainRun:
+                    loss_fn: Callable = classification_loss, forward: Callable | None = None,
+                    on_eval: Callable[[int, float, float], None] | None = None) -> TrainRun:
     """Adam on minibatches until validation accuracy >= target (checked every eval_every steps) or
-    the iteration budget runs out. `forward` overrides how accuracy is read (e.g. at N rollouts)."""
+    the iteration budget runs out. `forward` overrides how accuracy is read (e.g. at N rollouts);
+    `on_eval(iteration, training loss, validation accuracy)` is called at every check (the curve)."""
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     x0, y0 = train.batch(batch_size, generator)
     step_flops = training_step_flops(model, loss_fn, x0, y0)
@@ -55,6 +57,8 @@ def train_to_target(model: nn.Module, train: Dataset, val: Dataset, *, iteration
         done = it
         if it % eval_every == 0 or it == iterations:
             acc = accuracy(model, val, forward)
+            if on_eval is not None:
+                on_eval(it, loss.item(), acc)
             if acc >= target:
                 break
     return TrainRun(acc, done, done * step_flops, acc >= target)

@@ -9,7 +9,7 @@ number of rollouts, a coarse max speed prior.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import torch
@@ -57,8 +57,11 @@ class CurriculumResult:
 
 def rollout_curriculum(model: ScratchpadRecurrent, train: Dataset, val: Dataset, n_values: Sequence[int], *,
                        iterations: int, batch_size: int, lr: float, target: float, eval_every: int,
-                       generator: torch.Generator) -> CurriculumResult:
-    """Raise N through `n_values`, training `iterations` steps at each, until accuracy >= target."""
+                       generator: torch.Generator,
+                       on_eval: Callable[[int, int, float, float], None] | None = None) -> CurriculumResult:
+    """Raise N through `n_values`, training `iterations` steps at each, until accuracy >= target.
+
+    `on_eval(n, iteration, training loss, validation accuracy)` is called at every accuracy check."""
     result = CurriculumResult(None, 0)
     for n in n_values:
         def loss_fn(m, x, y, n=n):
@@ -66,7 +69,8 @@ def rollout_curriculum(model: ScratchpadRecurrent, train: Dataset, val: Dataset,
 
         run = train_to_target(model, train, val, iterations=iterations, batch_size=batch_size, lr=lr,
                               target=target, eval_every=eval_every, generator=generator, loss_fn=loss_fn,
-                              forward=lambda x, n=n: model(x, n))
+                              forward=lambda x, n=n: model(x, n),
+                              on_eval=None if on_eval is None else lambda it, loss, acc, n=n: on_eval(n, it, loss, acc))
         result.stages.append(CurriculumStage(n, run))
         result.compute += run.flops
         if run.reached:
