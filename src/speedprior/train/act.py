@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from speedprior.train.pondernet import PonderResult, _index_state
+from speedprior.train.pondernet import PonderResult, select_examples
 
 
 class ACT(nn.Module):
@@ -70,5 +70,5 @@ class ACT(nn.Module):
             keep = ~last
             if not keep.any():
                 break
-            active, state = active[keep], _index_state(state, keep)
+            active, state = active[keep], select_examples(state, keep)
         return PonderResult(out, steps)

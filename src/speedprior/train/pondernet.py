@@ -35,7 +35,7 @@ class GRUStep(nn.Module):
         return state, self.out(state), self.halt(state).squeeze(-1)  # [B, H], [B, C], [B]
 
 
-def _index_state(state, idx):
+def select_examples(state, idx):
     """Select examples `idx` from a state that may be a tensor or a tuple of tensors."""
     if isinstance(state, tuple):
         return tuple(s[idx] for s in state)
@@ -151,7 +151,7 @@ class PonderNet(nn.Module):
             keep = ~stop
             if not keep.any():
                 break
-            active, state = active[keep], _index_state(state, keep)
+            active, state = active[keep], select_examples(state, keep)
         return PonderResult(out, steps)
 
     @torch.no_grad()
@@ -169,5 +169,5 @@ class PonderNet(nn.Module):
             keep = ~stop
             if not keep.any():
                 break
-            active, state = active[keep], _index_state(state, keep)
+            active, state = active[keep], select_examples(state, keep)
         return PonderResult(out, n_steps.clone())
