@@ -12,12 +12,12 @@ import numpy as np
 from numba import njit, prange
 
 from speedprior._numba import JIT, PARALLEL_JIT
-from speedprior.tm._decide import NONE, STOPPED, decide_word, simulate
+from speedprior.tm._decide import NONE, STOPPED, decide_word, decide_word_ktape, simulate, simulate_ktape
 
 UNDEFINED = -4
 TAPE_FULL = -5  # stop code: the tape would have grown past max_cells
 SLICE = 1 << 20  # steps between two looks at the cancel flag (about a millisecond of work)
-EDGE = 64  # a 1-tape run grows its tape when the head comes this near an end
+EDGE = 64  # a run grows its tapes when a head comes this near an end
 
 
 @njit(**JIT)
@@ -88,7 +88,13 @@ def run_word_1tape(next_state, write, move, m, undefined_code, word, budget, max
 
 @njit(**JIT)
 def run_word_ktape(next_state, write, move, m, k, undefined_code, word, budget, max_cells, cancel):
-    """Run a k-tape machine on `word` (on tape 0); return (steps, stop, tapes, lo, hi, heads)."""
+    """Run a k-tape machine on `word` (on tape 0); return (steps, stop, tapes, lo, hi, heads).
+
+    lo..hi is the range of cells any head visited (input included). The steps are taken by the
+    package's one k-tape stepping loop (`_decide.simulate_ktape`, deciders off) in stretches no
+    longer than the distance from the head nearest an end to that end, as `run_word_1tape` does;
+    the tapes (one width for all) double between stretches, up to max_cells cells a tape.
+    """
     n = word.shape[0]
     size = 2 * n + 64
     tapes = np.zeros((k, size), dtype=np.uint8)
@@ -97,45 +103,34 @@ def run_word_ktape(next_state, write, move, m, k, undefined_code, word, budget, 
     heads = np.full(k, start, dtype=np.int64)
     lo, hi = start, start + max(n, 1) - 1
     state, steps = 0, 0
-    stopped = False
-    while steps < budget and not stopped and cancel[0] == 0:
-        limit = min(budget, steps + SLICE)
-        while steps < limit:
+    while steps < budget and cancel[0] == 0:
+        room = size
+        for t in range(k):
+            room = min(room, heads[t], size - 1 - heads[t])
+        if room < EDGE and 2 * size <= max_cells:
+            tapes, shift = _grow_ktape(tapes)
+            heads += shift
+            lo += shift
+            hi += shift
+            size = tapes.shape[1]
+            continue
+        if room == 0:  # a head at an end with no room to grow: does this step walk off?
             read, power = 0, 1
             for t in range(k):
                 read += tapes[t, heads[t]] * power
                 power *= m
             i = state * power + read
-            nxt = next_state[i]
-            steps += 1
-            if nxt == UNDEFINED:
-                state = undefined_code
-                stopped = True
-                break
-            grow = False
-            for t in range(k):
-                tapes[t, heads[t]] = write[i, t]
-                heads[t] += move[i, t]
-                if heads[t] < 0 or heads[t] >= tapes.shape[1]:
-                    grow = True
-            state = nxt
-            if grow:
-                if 2 * tapes.shape[1] > max_cells:
-                    state = TAPE_FULL
-                    stopped = True
-                    break
-                tapes, shift = _grow_ktape(tapes)
-                heads += shift
-                lo += shift
-                hi += shift
-            for t in range(k):
-                if heads[t] < lo:
-                    lo = heads[t]
-                elif heads[t] > hi:
-                    hi = heads[t]
-            if nxt < 0:
-                stopped = True
-                break
+            if next_state[i] != UNDEFINED:
+                for t in range(k):
+                    if not 0 <= heads[t] + move[i, t] < size:
+                        return steps + 1, TAPE_FULL, tapes, lo, hi, heads
+            room = 1
+        t, state, steps, lo, hi, _ = simulate_ktape(next_state, write, move, m, tapes, heads, state, steps, lo, hi,
+                                                    min(budget, steps + min(room, SLICE)), -1, tapes)
+        if t == STOPPED:
+            break
+        if t >= 0:  # an undefined transition: one more, stopping, step
+            return steps + 1, undefined_code, tapes, lo, hi, heads
     return steps, state, tapes, lo, hi, heads
 
 
@@ -144,8 +139,8 @@ def run_batch(next_state, write, move, m, k, undefined_code, words, offsets, bud
               decide_warm, steps, stops, ones, reasons, cancel):
     """Run every word (words[offsets[j]:offsets[j+1]]) in parallel, filling steps/stops/ones/reasons.
 
-    A 1-tape run that exhausts its budget is re-run with the deciders for min(budget,
-    decide_steps) steps; reasons[j] is why it never halts (tm._decide), or NONE.
+    A run that exhausts its budget is re-run with the deciders (k > 1 tapes: cyclers alone) for
+    min(budget, decide_steps) steps; reasons[j] is why it never halts (tm._decide), or NONE.
     After a cancel (cancel[0] != 0) the words not yet finished are left unfilled.
     """
     write1 = np.ascontiguousarray(write[:, 0])
@@ -172,6 +167,10 @@ def run_batch(next_state, write, move, m, k, undefined_code, words, offsets, bud
             for c in range(lo, hi + 1 if stop != TAPE_FULL else lo):
                 if tapes[0, c] != 0:
                     count += 1
+            reasons[j] = NONE
+            if stop >= 0 and decide_steps > 0:
+                reasons[j] = decide_word_ktape(next_state, write, move, m, k, word, min(budget, decide_steps),
+                                               decide_warm)[3]
         steps[j] = s
         stops[j] = stop
         ones[j] = count
