@@ -104,6 +104,40 @@ def test_kernel_matches_the_naive_twin_on_random_machines_inputs_and_tape_limits
     assert full > 20  # the tape limit was reached, not only ordinary stops
 
 
+def test_batch_runs_on_reused_tapes_match_the_naive_twin():
+    # A batch runs its words one after another on one array of tapes, as wide as the longest
+    # word needs: shorter words, growth and the tape limit must not see the difference.
+    rng = np.random.default_rng(9)
+    for case in range(40):
+        k = int(rng.integers(2, 4))
+        machine = random_machine(rng, int(rng.integers(1, 4)), 2, k, halt=0.03, undefined=0.02)
+        words = [rng.integers(0, 2, size=int(rng.integers(0, 40))).astype(np.uint8) for _ in range(60)]
+        offsets = np.concatenate([[0], np.cumsum([len(w) for w in words])]).astype(np.int64)
+        budget, max_cells = int(rng.integers(0, 800)), int(rng.choice([100, 300, 1 << 30]))
+        steps, stops, ones = (np.zeros(len(words), dtype=np.int64) for _ in range(3))
+        reasons = np.zeros(len(words), dtype=np.int8)
+        _kernels.run_batch(*tables(machine), machine.n_symbols, k, machine.undefined_code, np.concatenate(words),
+                           offsets, budget, max_cells, 0, 0, steps, stops, ones, reasons, np.zeros(1, np.uint8))
+        for j, word in enumerate(words):
+            expected_steps, expected_stop, expected_tapes, *_ = naive_ktape(machine, word.tolist(), budget, max_cells)
+            assert (steps[j], stops[j]) == (expected_steps, expected_stop), (case, j)
+            if expected_stop != _kernels.TAPE_FULL:
+                assert ones[j] == sum(1 for s in expected_tapes[0].values() if s), (case, j)
+
+
+def test_batch_runs_that_outgrow_the_shared_tapes_match_the_naive_twin():
+    # Heads that walk 3,000 cells leave the batch's array (8 times the longest word's first
+    # width) behind: the array is widened mid-run, and the next word runs on the wider one.
+    machine = spec(['"a 0* -> a 1* RL"', '"a 1* -> a 0* RS"', '"a _* -> a 1* RR"'])
+    words = ["", "0" * 30, "0110", "1" * 7]
+    batch = run_batch(machine, words, budget=3000)
+    for j, word in enumerate(words):
+        steps, stop, tapes, *_ = naive_ktape(machine, machine.encode_input(word).tolist(), 3000, 1 << 30)
+        assert (batch.steps[j], batch.halted[j]) == (steps, False)
+        assert batch.ones[j] == sum(1 for s in tapes[0].values() if s)
+    assert batch.ones[0] == 3000
+
+
 def test_the_decider_run_steps_as_the_plain_run_when_it_decides_nothing():
     rng = np.random.default_rng(8)
     for _ in range(300):

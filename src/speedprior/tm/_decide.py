@@ -157,21 +157,21 @@ def decide_word(ns, wr, mv, m, word, budget, warm):
     return t, state, steps, reason, tape, head, lo, hi
 
 
-@njit(**JIT)
-def simulate_ktape(ns, wr, mv, m, tapes, heads, state, steps, lo, hi, budget, warm, saved):
+@njit(inline="always", **JIT)
+def simulate_ktape(ns, wr, mv, m, tapes, heads, state, steps, lo, hi, budget, warm, saved, saved_heads):
     """The k-tape stepping loop: `simulate` for k tapes, with the cycler test alone.
 
     tapes is (k, width) uint8, heads (k,) int64 and both are updated in place; ns, wr, mv are
     the flat tables (entry = state * m**k + sum over t of symbol_t * m**t; wr and mv (entries, k)).
     Returns (t, state, steps, lo, hi, reason) as `simulate` does, lo..hi the range of cells
     visited by any head. Every head must have room for `budget - steps` moves either way;
-    saved is a zeroed array of the tapes' shape, scratch left zeroed; `warm` < 0: a plain run.
+    saved (zeroed, of the tapes' shape; left zeroed) and saved_heads (of the heads' shape) are
+    scratch for the saved configuration; `warm` < 0: a plain run, which does not touch them.
     """
     k = tapes.shape[0]
     reads = 1
     for _ in range(k):
         reads *= m
-    ref_heads = np.empty(k, dtype=np.int64)
     reason = NONE
     t = BUDGET_OUT
     start = steps
@@ -209,7 +209,7 @@ def simulate_ktape(ns, wr, mv, m, tapes, heads, state, steps, lo, hi, budget, wa
             if checking and differ == 0 and state == ref_state:
                 same = True
                 for tp in range(k):
-                    if heads[tp] != ref_heads[tp]:
+                    if heads[tp] != saved_heads[tp]:
                         same = False
                 if same:
                     t, reason = DECIDED, CYCLER
@@ -218,12 +218,16 @@ def simulate_ktape(ns, wr, mv, m, tapes, heads, state, steps, lo, hi, budget, wa
             break
         # A new epoch: save this configuration.
         checking = True
-        saved[:, lo : hi + 1] = tapes[:, lo : hi + 1]
+        for tp in range(k):  # loops, not slices: no array views, so no reference counting in this loop
+            saved_heads[tp] = heads[tp]
+            for c in range(lo, hi + 1):
+                saved[tp, c] = tapes[tp, c]
         ref_state, differ = state, 0
-        ref_heads[:] = heads
         epoch_end = min(budget, steps + max(steps - start, 1))
     if checking:  # every copy lay within lo..hi, which only grows
-        saved[:, lo : hi + 1] = 0
+        for tp in range(k):
+            for c in range(lo, hi + 1):
+                saved[tp, c] = 0
     return t, state, steps, lo, hi, reason
 
 
@@ -240,6 +244,6 @@ def decide_word_ktape(ns, wr, mv, m, k, word, budget, warm):
     start = budget + 1
     tapes[0, start : start + n] = word
     heads = np.full(k, start, dtype=np.int64)
-    t, state, steps, lo, hi, reason = simulate_ktape(ns, wr, mv, m, tapes, heads, 0, 0, start,
-                                                     start + max(n, 1) - 1, budget, warm, saved)
+    t, state, steps, lo, hi, reason = simulate_ktape(ns, wr, mv, m, tapes, heads, 0, 0, start, start + max(n, 1) - 1,
+                                                     budget, warm, saved, np.empty(k, dtype=np.int64))
     return t, state, steps, reason, tapes, heads, lo, hi
