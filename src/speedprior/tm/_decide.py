@@ -167,6 +167,7 @@ def simulate_ktape(ns, wr, mv, m, tapes, heads, state, steps, lo, hi, budget, wa
     visited by any head. Every head must have room for `budget - steps` moves either way;
     saved (zeroed, of the tapes' shape; left zeroed) and saved_heads (of the heads' shape) are
     scratch for the saved configuration; `warm` < 0: a plain run, which does not touch them.
+    Inlined into its callers, so that a batch of short runs pays no call for each.
     """
     k = tapes.shape[0]
     reads = 1
@@ -218,7 +219,7 @@ def simulate_ktape(ns, wr, mv, m, tapes, heads, state, steps, lo, hi, budget, wa
             break
         # A new epoch: save this configuration.
         checking = True
-        for tp in range(k):  # loops, not slices: no array views, so no reference counting in this loop
+        for tp in range(k):  # loops, not slices: a view would cost every call reference counting
             saved_heads[tp] = heads[tp]
             for c in range(lo, hi + 1):
                 saved[tp, c] = tapes[tp, c]

@@ -2,8 +2,8 @@
 
 Tables are flat: entry i = state * R + read, where R = m**k. A run stops when a transition's
 next state is negative (a stop code) or when `budget` steps have been taken. Tapes start with
-room around the input and double when a head walks off either end, up to `max_cells` cells a
-tape (a run whose tape would outgrow that stops with TAPE_FULL). Every kernel takes `cancel`,
+room around the input and double when a head comes near either end, up to `max_cells` cells a
+tape (a run whose head would walk off the widest stops with TAPE_FULL). Every kernel takes `cancel`,
 a one-element uint8 array it reads between slices of SLICE steps, so that a run started by
 `_interrupt.call` stops soon after Ctrl-C.
 """
