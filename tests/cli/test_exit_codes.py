@@ -96,7 +96,8 @@ def _wait_for_kernel_thread(process, timeout=60.0):
     ["tm", "run", "--machine", "bb5", "--budget", "1000000000000000"],  # halts at 47M steps: may end first
     # never halts; --no-decide, since the deciders would prove that at once and end the run
     ["tm", "run", "--machine", "1RB1RB_1LA1LA", "--no-decide", "--budget", "1000000000000000"],
-    ["tm", "run", "-m", "{loop2}", "--budget", "1000000000000000", "-i", "0"],  # a 2-tape machine that never halts
+    # a 2-tape machine that never halts (a cycler: --no-decide, as above)
+    ["tm", "run", "-m", "{loop2}", "--no-decide", "--budget", "1000000000000000", "-i", "0"],
     ["tm", "stats", "-m", "1RB1RB_1LA1LA", "--lengths", "0:3", "--budget", "1000000000000",
      "--max-steps", "100000000000000"],
 ])

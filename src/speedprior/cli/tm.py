@@ -31,7 +31,7 @@ def run(
     budget: int = typer.Option(100_000_000, "--budget", "-b", min=0, max=MAX_BUDGET, help="step budget"),
     max_tape_mb: int = typer.Option(256, "--max-tape-mb", min=1, max=2**40, help=TAPE_HELP),
     decide: bool = typer.Option(True, "--decide/--no-decide",
-                                help="stop a 1-tape run proved never to halt (cyclers, translated cyclers)"),
+                                help="stop a run proved never to halt (cyclers; 1-tape: translated cyclers too)"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
 ) -> None:
     """Run a machine on one input: verdict, steps, non-blank cells (Ctrl-C stops it).

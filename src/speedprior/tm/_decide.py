@@ -1,4 +1,4 @@
-"""Compiled non-halting deciders for 1-tape machines: cyclers and translated cyclers.
+"""Compiled non-halting deciders: cyclers and translated cyclers (1 tape), cyclers (k tapes).
 
 The two classes of bbchallenge's and Coq-BB5's "Loops" decider, found while the machine runs:
 
@@ -17,6 +17,11 @@ side is saved (translated cyclers); every later configuration of the epoch is co
 them. The cycler test is O(1) a step (a running count of cells that differ from the saved
 tape); a window is compared only at a record in the saved record's state. A loop that starts
 by step s with period p is therefore found within about 2·(s + p) + warm steps.
+
+Machines of k > 1 tapes get the cycler test alone (`simulate_ktape`): the configuration is the
+state, every head and every tape, and the running count of differing cells runs over all tapes.
+A translated cycler of k tapes would need every head's records and windows to line up at once;
+such runs are reported as out of budget.
 """
 
 import numpy as np
@@ -150,3 +155,96 @@ def decide_word(ns, wr, mv, m, word, budget, warm):
     t, head, state, steps, ones, lo, hi, reason = simulate(ns, wr, mv, m, tape, start, 0, 0, ones, start,
                                                            start + max(n, 1) - 1, budget, warm, saved, right, left)
     return t, state, steps, reason, tape, head, lo, hi
+
+
+@njit(inline="always", **JIT)
+def simulate_ktape(ns, wr, mv, m, tapes, heads, state, steps, lo, hi, budget, warm, saved, saved_heads):
+    """The k-tape stepping loop: `simulate` for k tapes, with the cycler test alone.
+
+    tapes is (k, width) uint8, heads (k,) int64 and both are updated in place; ns, wr, mv are
+    the flat tables (entry = state * m**k + sum over t of symbol_t * m**t; wr and mv (entries, k)).
+    Returns (t, state, steps, lo, hi, reason) as `simulate` does, lo..hi the range of cells
+    visited by any head. Every head must have room for `budget - steps` moves either way;
+    saved (zeroed, of the tapes' shape; left zeroed) and saved_heads (of the heads' shape) are
+    scratch for the saved configuration; `warm` < 0: a plain run, which does not touch them.
+    Inlined into its callers, so that a batch of short runs pays no call for each.
+    """
+    k = tapes.shape[0]
+    reads = 1
+    for _ in range(k):
+        reads *= m
+    reason = NONE
+    t = BUDGET_OUT
+    start = steps
+    epoch_end = budget if warm < 0 else min(budget, steps + warm)
+    checking = False
+    ref_state, differ = -1, 0
+    while True:
+        while steps < epoch_end:
+            read = 0
+            for tp in range(k - 1, -1, -1):
+                read = read * m + tapes[tp, heads[tp]]
+            i = state * reads + read
+            nxt = ns[i]
+            if nxt == UNDEFINED:
+                t = i
+                break
+            if checking:
+                for tp in range(k):
+                    head = heads[tp]
+                    was = saved[tp, head]
+                    differ += (wr[i, tp] != was) - (tapes[tp, head] != was)
+            for tp in range(k):
+                head = heads[tp]
+                tapes[tp, head] = wr[i, tp]
+                head += mv[i, tp]
+                heads[tp] = head
+                lo = min(lo, head)
+                hi = max(hi, head)
+            steps += 1
+            if nxt < 0:
+                state = nxt
+                t = STOPPED
+                break
+            state = nxt
+            if checking and differ == 0 and state == ref_state:
+                same = True
+                for tp in range(k):
+                    if heads[tp] != saved_heads[tp]:
+                        same = False
+                if same:
+                    t, reason = DECIDED, CYCLER
+                    break
+        if t != BUDGET_OUT or steps >= budget:
+            break
+        # A new epoch: save this configuration.
+        checking = True
+        for tp in range(k):  # loops, not slices: a view would cost every call reference counting
+            saved_heads[tp] = heads[tp]
+            for c in range(lo, hi + 1):
+                saved[tp, c] = tapes[tp, c]
+        ref_state, differ = state, 0
+        epoch_end = min(budget, steps + max(steps - start, 1))
+    if checking:  # every copy lay within lo..hi, which only grows
+        for tp in range(k):
+            for c in range(lo, hi + 1):
+                saved[tp, c] = 0
+    return t, state, steps, lo, hi, reason
+
+
+@njit(**JIT)
+def decide_word_ktape(ns, wr, mv, m, k, word, budget, warm):
+    """Run a k-tape machine on `word` (on tape 0, flat tables) with the cycler test on.
+
+    Returns (t, state, steps, reason, tapes, heads, lo, hi), as `simulate_ktape` on fresh tapes.
+    """
+    n = word.shape[0]
+    width = 2 * budget + n + 3
+    tapes = np.zeros((k, width), dtype=np.uint8)
+    saved = np.zeros((k, width), dtype=np.uint8)
+    start = budget + 1
+    tapes[0, start : start + n] = word
+    heads = np.full(k, start, dtype=np.int64)
+    t, state, steps, lo, hi, reason = simulate_ktape(ns, wr, mv, m, tapes, heads, 0, 0, start, start + max(n, 1) - 1,
+                                                     budget, warm, saved, np.empty(k, dtype=np.int64))
+    return t, state, steps, reason, tapes, heads, lo, hi

@@ -38,7 +38,7 @@ BYTES_PER_INPUT = 96  # per-input results and bookkeeping, measured on `tm stats
 MAX_WORST_CASE_STEPS = 1 << 40  # inputs x budget, the steps taken should no input halt (~1.1e12)
 MAX_LENGTHS = 10_000  # input lengths in one request
 MAX_TAPE_BYTES = 256 << 20  # tape memory of one run, or of all a batch's threads together: 256 MiB
-# Steps over which the non-halting deciders watch a 1-tape run (before `run`, after a batch run
+# Steps over which the non-halting deciders watch a run (before `run`, after a batch run
 # that exhausted its budget): loops found later are reported as "budget".
 DECIDE_STEPS = 1 << 16
 DECIDE_WARM = 64  # steps before the deciders start watching
@@ -75,7 +75,8 @@ class BatchResult:
     accepted: np.ndarray  # int8: 1 accept, 0 reject, -1 no verdict
     ones: np.ndarray  # int64
     lengths: np.ndarray  # int64, input lengths
-    # int8 per input: 1 cycler, 2 translated cycler (proved never to halt, tm/_decide.py), else 0
+    # int8 per input: 1 cycler, 2 translated cycler (1 tape only) (proved never to halt,
+    # tm/_decide.py), else 0
     # (halted, or not decided within DECIDE_STEPS; a decided input's steps are still the budget)
     nonhalting: np.ndarray | None = None
 
@@ -117,9 +118,9 @@ def run(machine: TuringMachine, input: str = "", budget: int = RUN_BUDGET,
         max_tape_bytes: int = MAX_TAPE_BYTES, decide: bool = True) -> RunResult:
     """Run `machine` on `input` (blank tape if empty) for at most `budget` steps.
 
-    With `decide` (1-tape machines), a run proved never to halt within its first DECIDE_STEPS
-    steps stops there, with verdict "cycler" or "translated-cycler" and `steps` the step of
-    the proof. Raises BudgetError if the tapes would grow past `max_tape_bytes` (one byte a cell).
+    With `decide`, a run proved never to halt within its first DECIDE_STEPS steps stops there,
+    with verdict "cycler" or "translated-cycler" (1 tape; k tapes: "cycler" alone) and `steps`
+    the step of the proof. Raises BudgetError if the tapes would grow past `max_tape_bytes` (one byte a cell).
     """
     budget = _check_budget(budget)
     max_cells = _tape_cells(max_tape_bytes, machine.n_tapes)
@@ -148,6 +149,9 @@ def run(machine: TuringMachine, input: str = "", budget: int = RUN_BUDGET,
             lo = hi = head
         first = tape[lo : hi + 1]
     else:
+        decided = _decided_run_ktape(machine, next_state, write, move, word, budget, max_cells) if decide else None
+        if decided is not None:
+            return decided
         _kernels.run_word_ktape(next_state, write, move, m, k, machine.undefined_code, word, 0, max_cells, idle)
         start = time.perf_counter()
         steps, stop, tapes, lo, hi, heads = _interrupt.call(
@@ -186,6 +190,28 @@ def _decided_run(machine: TuringMachine, next_state, write, move, word, budget: 
     return RunResult(halted=False, accepted=None, steps=int(steps), ones=int(np.count_nonzero(cells)),
                      state=machine.state_names[int(state)], tape=_text(machine.symbols, cells),
                      head=int(head - first_cell), seconds=seconds, verdict=_decide.REASONS[int(reason)])
+
+
+def _decided_run_ktape(machine: TuringMachine, next_state, write, move, word, budget: int, max_cells: int):
+    """The RunResult of a k-tape run the cycler test proves never halts within DECIDE_STEPS, else None.
+
+    Its tape is tape 1 over the cells any head visited, as a k-tape run that ends otherwise.
+    """
+    limit = min(budget, DECIDE_STEPS)
+    if 2 * limit + len(word) + 3 > max_cells:
+        return None  # the deciders' fixed tapes would break the tape limit: run without them
+    m, k = machine.n_symbols, machine.n_tapes
+    _decide.decide_word_ktape(next_state, write, move, m, k, word, 0, DECIDE_WARM)  # load, untimed
+    start = time.perf_counter()
+    _, state, steps, reason, tapes, heads, lo, hi = _decide.decide_word_ktape(next_state, write, move, m, k, word,
+                                                                              limit, DECIDE_WARM)
+    if reason == _decide.NONE:
+        return None
+    seconds = time.perf_counter() - start
+    first = tapes[0, lo : hi + 1]
+    return RunResult(halted=False, accepted=None, steps=int(steps), ones=int(np.count_nonzero(first)),
+                     state=machine.state_names[int(state)], tape=_text(machine.symbols, first),
+                     head=int(heads[0] - lo), seconds=seconds, verdict=_decide.REASONS[int(reason)])
 
 
 def _text(symbols: Sequence[str], cells: np.ndarray) -> str:
