@@ -15,7 +15,6 @@ Target: ratio <= 1.5.
 """
 
 import os
-import platform
 import shutil
 import subprocess
 import tempfile
@@ -23,6 +22,7 @@ import time
 
 import numba
 import numpy as np
+from timing import cpu_model
 
 from speedprior.measure.inputs import all_words
 from speedprior.tm import _kernels, get_machine, run
@@ -32,19 +32,6 @@ REPEATS = 5
 LENGTHS = range(0, 19)
 BATCH_BUDGET = 100_000
 HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def cpu_model() -> str:
-    """The CPU's model name from /proc/cpuinfo (x86 and ARM), else what platform knows."""
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                key, _, value = line.partition(":")
-                if key.strip() in ("model name", "Model", "Hardware", "cpu model"):
-                    return value.strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def compile_reference(folder: str) -> str | None:

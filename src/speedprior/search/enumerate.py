@@ -165,8 +165,12 @@ def _frontier(states: int, symbols: int, budget: int, target: int):
 
 
 def enumerate_blank(states: int, symbols: int = 2, budget: int = DEFAULT_BUDGET,
-                    workers: int | None = None) -> EnumerationSummary:
-    """Count every TNF machine on the blank tape and find the busy-beaver champions within `budget`."""
+                    workers: int | None = None, decide: bool = True) -> EnumerationSummary:
+    """Count every TNF machine on the blank tape and find the busy-beaver champions within `budget`.
+
+    `decide=False` turns the non-halting deciders off: every non-halting machine then runs its whole
+    budget and counts as undecided (a plain walk, as benchmarks/enumerate_reference.c).
+    """
     import numba
 
     _check(states, symbols, budget)
@@ -192,7 +196,7 @@ def enumerate_blank(states: int, symbols: int = 2, budget: int = DEFAULT_BUDGET,
     numba.set_num_threads(workers)
     try:
         _kernels.frontier_blank(ns, wr, mv, used, written, undefined, states, symbols, budget, stats, best_steps,
-                                best_ones)
+                                best_ones, _kernels.DECIDE_WARM if decide else -1)
     finally:
         numba.set_num_threads(previous)
     back = np.argsort(order)  # rows back in DFS order
