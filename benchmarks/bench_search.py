@@ -1,8 +1,8 @@
-"""Search grader speed against a plain C loop over the same tables and words, on this CPU.
+"""Search speed against plain C loops over the same work, on this CPU: the graders and the TNF stream.
 
-Compiles benchmarks/grade_reference.c with the system compiler (`cc -O2`; skipped with a
-message where there is none) and grades, with the compiled graders of search/_kernels.py
-(through `grade_chunk` and `verdict_chunk`) and with the C loop, two workloads:
+Compiles benchmarks/grade_reference.c and benchmarks/stream_reference.c with the system
+compiler (`cc -O2`; skipped with a message where there is none). The graders of
+search/_kernels.py (through `grade_chunk` and `verdict_chunk`) and the C loop grade two workloads:
 - decider: the first MACHINES leaves of the 3-state TNF space of `unary-mod3` (streamed by
   `tnf_tables`) on the words 1^0 .. 1^LONGEST (accept when the length is a multiple of 3),
   budget BUDGET steps per word;
@@ -12,7 +12,12 @@ message where there is none) and grades, with the compiled graders of search/_ke
 one fails, within a per-machine step cap (seeded, 1 .. BUDGET * words). Both sides must give
 the same steps, stops, verdicts and costs. Times are CPU time on one thread (time.process_time;
 the C loop the same), the fastest of REPEATS with the slowest beside it, then the kernel's
-wall time on every thread. Prints the CPU model and the ratio kernel time / C time; target <= 1.5.
+wall time on every thread. The stream (`tnf_tables`, which walks the TNF tree for a set of
+inputs, running every word at every node) and the C walk of the same tree stream the leaves of
+the 3-state space of `unary-mod3` (inputs 1^0 .. 1^7, 666,730 leaves), and of the 4-state
+space pruned to the machines that may still decide those 8 inputs right (as natural-deception
+walks it), both serial; their leaves must agree (count and a checksum of every table, in order).
+Prints the CPU model and the ratio kernel time / C time; target <= 1.5.
 
     .venv/bin/python benchmarks/bench_search.py
 """
@@ -27,6 +32,8 @@ import numpy as np
 from timing import compile_c, cpu_model, spread
 
 from speedprior.search.chunks import concat, grade_chunk, verdict_chunk
+from speedprior.search.encoding import encode_words
+from speedprior.search.enumerate import STOP_CODES, tnf_tables
 from speedprior.search.evaluate import as_examples, encoded_examples
 from speedprior.search.spaces import TNFSpace
 from speedprior.search.task import load_task
@@ -35,6 +42,8 @@ REPEATS = 5
 MACHINES = 100_000
 LONGEST = 24
 BUDGET = 200
+STREAM_REPEATS = 3
+STREAM_INPUTS = tuple("1" * k for k in range(8))
 
 
 def workload(task_name: str, examples: list, limit: int | None):
@@ -119,6 +128,53 @@ def compare(name: str, binary: str | None, folder: str, chunk, examples, caps) -
         print(f"  ratio kernel / C, {what}: {ratio:.2f} (target <= 1.5: {'met' if ratio <= 1.5 else 'MISSED'})")
 
 
+def stream(states: int, expected: tuple[bool, ...]):
+    """The leaves of the TNF tree of `unary-mod3`'s inputs, as tnf_tables streams them (decider stops)."""
+    return tnf_tables(states, "01", 100, STREAM_INPUTS, ("accept", "reject"), "1", "reject", 4096, expected)
+
+
+def checksum(states: int, expected: tuple[bool, ...]) -> tuple[int, int]:
+    """(leaves, checksum) of the stream, as stream_reference.c computes them."""
+    total, count = np.uint64(0), 0
+    with np.errstate(over="ignore"):
+        for block in stream(states, expected):
+            size = block.ns.shape[1]
+            code = (block.ns.astype(np.uint64) + np.uint64(5)) * np.uint64(1024) + block.wr.astype(np.uint64) * \
+                np.uint64(4) + (block.mv + 1).astype(np.uint64)
+            rows = code @ np.arange(1, size + 1, dtype=np.uint64)
+            total += rows @ np.arange(count + 1, count + len(rows) + 1, dtype=np.uint64)
+            count += len(rows)
+    return count, int(total)
+
+
+def c_stream(binary: str, states: int, expected: tuple[bool, ...]) -> tuple[int, int, float]:
+    """(leaves, checksum, fastest CPU seconds) of the C walk."""
+    words, offsets = encode_words(STREAM_INPUTS, ("0", "1"), ("1",))
+    lines = [f"{states} 2 100 2 {len(STREAM_INPUTS)} {len(expected)}"]
+    lines += [f"{STOP_CODES[name]} 1 1" for name in ("accept", "reject")]
+    for j in range(len(STREAM_INPUTS)):
+        cells = words[offsets[j]:offsets[j + 1]].tolist()
+        lines.append(" ".join(map(str, [len(cells), *cells])))
+    lines.append(" ".join("1" if v else "0" for v in expected))
+    out = subprocess.run([binary, str(STREAM_REPEATS)], input="\n".join(lines) + "\n", capture_output=True,
+                         text=True, check=True).stdout.split()
+    return int(out[0]), int(out[1]), float(out[2])
+
+
+def compare_stream(name: str, binary: str | None, states: int, expected: tuple[bool, ...]) -> None:
+    """Time one stream both ways and print the lines."""
+    best, worst, count = spread(STREAM_REPEATS, lambda: sum(len(b.ns) for b in stream(states, expected)))
+    print(f"stream, {name}: {count:,} leaves")
+    print(f"  kernel (tnf_tables): {best:.3f} s CPU (slowest {worst:.3f} s)")
+    if binary is None:
+        return
+    c_count, c_sum, c_best = c_stream(binary, states, expected)
+    assert (c_count, c_sum) == checksum(states, expected), (c_count, c_sum)
+    ratio = best / c_best
+    print(f"  C walk (cc -O2):     {c_best:.3f} s CPU; same leaves")
+    print(f"  ratio kernel / C, stream: {ratio:.2f} (target <= 1.5: {'met' if ratio <= 1.5 else 'MISSED'})")
+
+
 def main():
     print(f"CPU: {cpu_model()} ({os.cpu_count()} logical cores); load average {os.getloadavg()[0]:.1f}")
     unary = ["1" * k for k in range(LONGEST + 1)]
@@ -130,6 +186,11 @@ def main():
             print("no C compiler (cc, gcc or clang): the C loop and the ratios are skipped")
         compare("decider (unary-mod3, 3 states)", binary, folder, *deciders)
         compare("function (unary-successor, 3 states)", binary, folder, *functions)
+        walker = compile_c("stream_reference.c", folder) if binary is not None else None
+        next(iter(stream(2, ())))  # compile or load the cached kernel
+        compare_stream("unary-mod3 inputs, 3 states", walker, 3, ())
+        compare_stream("unary-mod3 inputs, 4 states, pruned by the 8 verdicts", walker, 4,
+                       tuple(len(w) % 3 == 0 for w in STREAM_INPUTS))
 
 
 if __name__ == "__main__":

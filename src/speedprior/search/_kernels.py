@@ -192,15 +192,15 @@ def _load(tape, words, a, b, budget):
     return start
 
 
-@njit(**JIT)
-def probe_words(ns, wr, mv, m, words, offsets, budget, expected):
-    """Run each word in turn from its own tape; return the first undefined transition reached, or -1.
+@njit(**INLINE)
+def probe_words(ns, wr, mv, m, words, offsets, budget, expected, tape):
+    """Run each word in turn from `tape`; return the first undefined transition reached, or -1.
 
     expected[j] (1 accept, 0 reject) for the first len(expected) words asks for pruning: when
     one of them stops with the other verdict, or runs out of budget, without reaching an
     undefined transition (so no completion of the machine can change that run), return PRUNED.
+    `tape` is a zeroed scratch tape (see `_scratch`), left zeroed: one serves a whole walk.
     """
-    tape = _scratch(words, offsets, budget)
     first = -1
     for j in range(offsets.shape[0] - 1):
         if first >= 0 and j >= expected.shape[0]:
@@ -336,9 +336,10 @@ def stream_tables(ns, wr, mv, n, m, words, offsets, budget, expected, stop_code,
     `expected` prunes subtrees as in `probe_words` (empty: no pruning).
     """
     count, h = 0, stop_code.shape[0]
+    tape = _scratch(words, offsets, budget)
     if ptr[1] == 0:
         ptr[1] = 1
-        t = probe_words(ns, wr, mv, m, words, offsets, budget, expected)
+        t = probe_words(ns, wr, mv, m, words, offsets, budget, expected, tape)
         if t < 0:
             ptr[0] = -1
             if t == PRUNED:
@@ -366,7 +367,7 @@ def stream_tables(ns, wr, mv, n, m, words, offsets, budget, expected, stop_code,
             k //= targets
             ns[ti], wr[ti], mv[ti] = target, k // 2, -1 if k % 2 == 0 else 1
             now_used = max(used[d], target + 1)
-        t = probe_words(ns, wr, mv, m, words, offsets, budget, expected)
+        t = probe_words(ns, wr, mv, m, words, offsets, budget, expected, tape)
         if t == PRUNED:
             continue
         if t < 0:
