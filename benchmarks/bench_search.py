@@ -59,12 +59,12 @@ def workload(task_name: str, examples: list, limit: int | None):
     if limit is not None:
         chunk = chunk.take(np.arange(min(limit, len(chunk))))
     caps = np.random.default_rng(0).integers(1, BUDGET * len(examples) + 1, len(chunk)).astype(np.int64)
-    return chunk, examples, caps
+    return chunk, as_examples(examples), caps  # normalised once, as the searches do
 
 
 def write_input(path: str, chunk, examples, caps) -> None:
     """The flat arrays in grade_reference.c's layout."""
-    words, offsets, outputs, out_offsets, verdicts = encoded_examples(as_examples(examples), chunk.symbols,
+    words, offsets, outputs, out_offsets, verdicts = encoded_examples(examples, chunk.symbols,
                                                                       chunk.input_symbols)
     count, size = chunk.ns.shape
     with open(path, "wb") as f:
@@ -113,17 +113,17 @@ def compare(name: str, binary: str | None, folder: str, chunk, examples, caps) -
     print(f"{name}: {len(chunk):,} machines x {len(examples)} words, budget {BUDGET:,}: {int(steps.sum()):,} steps "
           f"graded, {int(correct.all(axis=1).sum()):,} solve every word; verdicts: {int((results == 1).sum()):,} "
           f"solved, {int((results == 0).sum()):,} failed, {int((results < 0).sum()):,} over the cap")
-    print(f"  kernel grade, 1 thread:   {g_best:.3f} s CPU (slowest {g_worst:.3f} s); {os.cpu_count()} threads "
-          f"{g_wall:.3f} s wall")
-    print(f"  kernel verdict, 1 thread: {v_best:.3f} s CPU (slowest {v_worst:.3f} s); {os.cpu_count()} threads "
-          f"{v_wall:.3f} s wall")
+    print(f"  kernel grade, 1 thread:   {g_best:.4f} s CPU (slowest {g_worst:.4f} s); {os.cpu_count()} threads "
+          f"{g_wall:.4f} s wall")
+    print(f"  kernel verdict, 1 thread: {v_best:.4f} s CPU (slowest {v_worst:.4f} s); {os.cpu_count()} threads "
+          f"{v_wall:.4f} s wall")
     if binary is None:
         return
     (c_steps, c_stops, c_correct, c_costs, c_results), c_g, c_v = c_grade(binary, folder, chunk, examples, caps)
     assert np.array_equal(c_steps, steps) and np.array_equal(c_stops < 0, halted)
     assert np.array_equal(c_correct, correct)
     assert np.array_equal(c_costs, costs) and np.array_equal(c_results, results)
-    print(f"  C loop (cc -O2), 1 thread: grade {c_g:.3f} s CPU, verdict {c_v:.3f} s CPU; same results")
+    print(f"  C loop (cc -O2), 1 thread: grade {c_g:.4f} s CPU, verdict {c_v:.4f} s CPU; same results")
     for what, ratio in (("grade", g_best / c_g), ("verdict", v_best / c_v)):
         print(f"  ratio kernel / C, {what}: {ratio:.2f} (target <= 1.5: {'met' if ratio <= 1.5 else 'MISSED'})")
 
