@@ -10,7 +10,7 @@ search/_kernels.py (through `grade_chunk` and `verdict_chunk`) and the C loop gr
   same words (output: one more 1), budget BUDGET.
 `grade` runs every machine on every word; `verdict` runs each machine's words in order until
 one fails, within a per-machine step cap (seeded, 1 .. BUDGET * words). Both sides must give
-the same steps, stops, verdicts and costs. Times are CPU time on one thread (time.process_time;
+the same steps, halts, correct flags, costs and results. Times are CPU time on one thread (time.process_time;
 the C loop the same), the fastest of REPEATS with the slowest beside it, then the kernel's
 wall time on every thread. The stream (`tnf_tables`, which walks the TNF tree for a set of
 inputs, running every word at every node) and the C walk of the same tree stream the leaves of
@@ -26,6 +26,7 @@ import os
 import subprocess
 import tempfile
 import time
+from pathlib import Path
 
 import numba
 import numpy as np
@@ -46,18 +47,17 @@ STREAM_REPEATS = 3
 STREAM_INPUTS = tuple("1" * k for k in range(8))
 
 
-def workload(task_name: str, examples: list, limit: int | None):
+def workload(task_name: str, examples: list, limit: int):
     """(chunk of the space's first `limit` leaves, examples, caps) for one task's 3-state TNF space."""
     space = TNFSpace.for_task(load_task(task_name), states=3)
     parts, count = [], 0
     for part in space.chunks(4096):
         parts.append(part)
         count += len(part)
-        if limit is not None and count >= limit:
+        if count >= limit:
             break
     chunk = concat(parts)
-    if limit is not None:
-        chunk = chunk.take(np.arange(min(limit, len(chunk))))
+    chunk = chunk.take(np.arange(min(limit, len(chunk))))
     caps = np.random.default_rng(0).integers(1, BUDGET * len(examples) + 1, len(chunk)).astype(np.int64)
     return chunk, as_examples(examples), caps  # normalised once, as the searches do
 
@@ -82,7 +82,7 @@ def c_grade(binary: str, folder: str, chunk, examples, caps):
     out = subprocess.run([binary, source, target, str(REPEATS)], capture_output=True, text=True, check=True)
     grade_seconds, verdict_seconds = map(float, out.stdout.split())
     n, w = len(chunk), len(examples)
-    raw = open(target, "rb").read()
+    raw = Path(target).read_bytes()
     steps = np.frombuffer(raw, "<i8", n * w, 0).reshape(n, w)
     stops = np.frombuffer(raw, "<i8", n * w, 8 * n * w).reshape(n, w)
     correct = np.frombuffer(raw, np.uint8, n * w, 16 * n * w).reshape(n, w).astype(bool)
