@@ -22,14 +22,13 @@ Target: ratio <= 1.5 (1 tape), <= 2.0 (k tapes).
 """
 
 import os
-import platform
-import shutil
 import subprocess
 import tempfile
 import time
 
 import numba
 import numpy as np
+from timing import compile_c, cpu_model
 
 from speedprior.measure.inputs import all_words
 from speedprior.tm import _kernels, get_machine, parse_spec, run
@@ -51,29 +50,6 @@ transitions = [
   "left _1 -> left 11 RL", "left 11 -> left _1 RL", "left __ -> right __ LR", "left 1_ -> right 1_ LR",
 ]
 """
-
-
-def cpu_model() -> str:
-    """The CPU's model name from /proc/cpuinfo (x86 and ARM), else what platform knows."""
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                key, _, value = line.partition(":")
-                if key.strip() in ("model name", "Model", "Hardware", "cpu model"):
-                    return value.strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def compile_reference(folder: str, source: str = "tm_reference.c") -> str | None:
-    """Path of the compiled C reference `source`, or None when there is no C compiler."""
-    compiler = shutil.which("cc") or shutil.which("gcc") or shutil.which("clang")
-    if compiler is None:
-        return None
-    binary = os.path.join(folder, source.removesuffix(".c"))
-    subprocess.run([compiler, "-O2", "-o", binary, os.path.join(HERE, source)], check=True)
-    return binary
 
 
 def reference(binary: str, machine, budget: int, mode: int, extra: str = "") -> tuple[int, int, float]:
@@ -193,8 +169,8 @@ def main():
     print(f"2-tape 0..18 batch:  {kb_best:.3f} s on 1 thread (slowest {kb_worst:.3f} s); {kb_steps:,} steps; "
           f"{kr_best:.3f} s through run_batch (inputs encoded per call)")
     with tempfile.TemporaryDirectory() as folder:
-        binary = compile_reference(folder)
-        binary_ktape = compile_reference(folder, "tm_reference_ktape.c")
+        binary = compile_c("tm_reference.c", folder)
+        binary_ktape = compile_c("tm_reference_ktape.c", folder)
         if binary is None or binary_ktape is None:
             print("no C compiler (cc, gcc or clang): the C reference and the ratios are skipped")
             return

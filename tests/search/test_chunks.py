@@ -56,6 +56,25 @@ def test_grading_and_verdicts_match_the_general_runner(seed):
             assert (int(costs[i]), {1: True, 0: False, -1: None}[int(results[i])]) == expected
 
 
+def test_grading_shares_scratch_tapes_across_blocks_of_machines_without_leaks():
+    # 700 machines span three blocks of the graders (one scratch tape per block, sized by its largest cap).
+    rng = np.random.default_rng(7)
+    programs = list(TNFSpace(2, "01", 12, ("", "1", "11"), ("halt",)))
+    picks = [programs[int(i)] for i in rng.integers(0, len(programs), size=700)]
+    chunk = next(program_chunks(ListSpace(tuple(p.machine for p in picks)), 1000))
+    assert len(chunk) == 700
+    examples = [("11", "1"), ("", "11"), ("1111", ""), ("1", "111")]
+    steps, halted, correct = grade_chunk(chunk, examples, 15)
+    caps = np.where(np.arange(700) < 256, 3, rng.integers(0, 60, size=700))
+    costs, results = verdict_chunk(chunk, examples, caps, 15)
+    for i, p in enumerate(picks):
+        slow = run_examples_naive(p.machine, examples, 15)
+        assert steps[i].tolist() == slow.steps.tolist() and correct[i].tolist() == slow.correct.tolist()
+        assert halted[i].tolist() == slow.halted.tolist()
+        expected = cost_to_verdict(p.machine, examples, int(caps[i]), 15)
+        assert (int(costs[i]), {1: True, 0: False, -1: None}[int(results[i])]) == expected
+
+
 def test_hand_built_spaces_of_mixed_sizes_are_padded():
     machines = [parse_program(t, undefined="reject") for t in ["1R+1R-", "1R+0RB_1R-0RA", "1R-0RB_1R-0RC_1R+0RA"]]
     joined = concat(list(program_chunks(ListSpace(tuple(machines)), 2)))

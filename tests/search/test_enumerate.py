@@ -36,6 +36,18 @@ def test_one_worker_and_all_workers_agree():
         enumerate_blank(3, 2, 50).to_dict() | {"seconds": 0}
 
 
+@pytest.mark.parametrize("states, symbols, budget", [(3, 2, 107), (2, 3, 200), (1, 5, 30)])
+def test_deciders_off_leaves_every_non_halting_machine_undecided(states, symbols, budget):
+    plain = enumerate_blank(states, symbols, budget, decide=False)
+    decided = enumerate_blank(states, symbols, budget)
+    assert plain.nonhalting == 0 and decided.nonhalting > 0
+    assert plain.undecided == decided.undecided + decided.nonhalting == plain.machines - plain.halted
+    same = ("machines", "halted", "max_steps", "max_steps_machine", "max_ones", "max_ones_machine")
+    assert {k: getattr(plain, k) for k in same} == {k: getattr(decided, k) for k in same}
+    slow = enumerate_blank_naive(states, symbols, budget)
+    assert {k: getattr(plain, k) for k in slow} == slow
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_kernel_matches_plain_python_on_random_shapes(seed):
     rng = np.random.default_rng(seed)

@@ -14,15 +14,22 @@ import numpy as np
 from numba import njit, prange
 
 from speedprior._numba import JIT, PARALLEL_JIT
-from speedprior.tm._decide import DECIDED, STOPPED, simulate
+from speedprior.tm import _decide
+from speedprior.tm._decide import DECIDED, STOPPED
+
+# The one stepping loop (tm/_decide.py), compiled into each caller here rather than called:
+# passing arrays across a call costs more than most runs of a search, which are a few steps long.
+INLINE = dict(JIT, inline="always")
+simulate = njit(**INLINE)(_decide.simulate.py_func)
 
 HALT, UNDEFINED = -1, -4
 PRUNED = -2  # probe_words: no completion of this partial machine gives the expected verdicts
 DECIDE_WARM = 8  # steps a run takes before the deciders start watching it (most runs are shorter)
+BLOCK = 256  # machines a grading thread takes at once, with one scratch tape (one per machine costs more than a run)
 STATS = 6  # machines, halted, max_steps, max_ones, nonhalting (decided), undecided (budget exhausted)
 
 
-@njit(**JIT)
+@njit(**INLINE)
 def _simulate(ns, wr, mv, m, tape, head, state, steps, ones, lo, hi, budget):
     """A plain run (no deciders) from a configuration: (t, head, state, steps, ones, lo, hi), as `simulate`."""
     t, head, state, steps, ones, lo, hi, _ = simulate(ns, wr, mv, m, tape, head, state, steps, ones, lo, hi, budget,
@@ -52,7 +59,8 @@ def _record(tab_ns, tab_wr, tab_mv, ns, wr, mv, t, code):
 
 
 @njit(**JIT)
-def subtree_blank(ns0, wr0, mv0, used0, symbols0, undefined0, n, m, budget, stats, best_steps, best_ones):
+def subtree_blank(ns0, wr0, mv0, used0, symbols0, undefined0, n, m, budget, stats, best_steps, best_ones,
+                  warm=DECIDE_WARM):
     """Depth-first search of the TNF-1RB subtree below one partial machine, on the blank tape.
 
     The tree is bbchallenge's: at the last undefined transition the only child is the halt, and
@@ -61,7 +69,8 @@ def subtree_blank(ns0, wr0, mv0, used0, symbols0, undefined0, n, m, budget, stat
     the number of undefined transitions of the partial machine. A leaf halted, was decided
     non-halting (cycler or translated cycler), or ran out of budget.
     stats[:] = (machines, halted, max_steps, max_ones, nonhalting, undecided); best_steps and
-    best_ones (3, n*m) receive the first machine in DFS order reaching each maximum.
+    best_ones (3, n*m) receive the first machine in DFS order reaching each maximum. `warm` is
+    as `simulate`'s: < 0 turns the deciders off (every non-halting leaf runs out of budget).
     """
     ns, wr, mv = ns0.copy(), wr0.copy(), mv0.copy()
     depth = n * m + 1
@@ -86,7 +95,7 @@ def subtree_blank(ns0, wr0, mv0, used0, symbols0, undefined0, n, m, budget, stat
     machines, halted, max_steps, max_ones, nonhalting, undecided = 0, 0, -1, -1, 0, 0
 
     c = budget + 1
-    t, h, s, st, on, l, r, _ = simulate(ns, wr, mv, m, tapes[0], c, 0, 0, 0, c, c, budget, DECIDE_WARM,
+    t, h, s, st, on, l, r, _ = simulate(ns, wr, mv, m, tapes[0], c, 0, 0, 0, c, c, budget, warm,
                                         saved, right, left)
     if t < 0:  # the root is itself a leaf: it stopped, was decided, or ran out of budget
         machines = 1
@@ -138,7 +147,7 @@ def subtree_blank(ns0, wr0, mv0, used0, symbols0, undefined0, n, m, budget, stat
             tapes[e, dirty_lo[e] : dirty_hi[e] + 1] = 0
         tapes[e, lo[d] : hi[d] + 1] = tapes[d, lo[d] : hi[d] + 1]
         t, h, s, st, on, l, r, _ = simulate(ns, wr, mv, m, tapes[e], head[d], state[d], steps[d], ones[d],
-                                            lo[d], hi[d], budget, DECIDE_WARM, saved, right, left)
+                                            lo[d], hi[d], budget, warm, saved, right, left)
         dirty_lo[e], dirty_hi[e] = l, r
         if t < 0:  # a leaf: decided non-halting or out of budget (no halting transition is defined)
             machines += 1
@@ -158,11 +167,12 @@ def subtree_blank(ns0, wr0, mv0, used0, symbols0, undefined0, n, m, budget, stat
 
 
 @njit(**PARALLEL_JIT)
-def frontier_blank(ns, wr, mv, used, written, undefined, n, m, budget, stats, best_steps, best_ones):
+def frontier_blank(ns, wr, mv, used, written, undefined, n, m, budget, stats, best_steps, best_ones,
+                   warm=DECIDE_WARM):
     """Search every frontier subtree in parallel (row i of each array is one partial machine)."""
     for i in prange(ns.shape[0]):
         subtree_blank(ns[i], wr[i], mv[i], used[i], written[i], undefined[i], n, m, budget, stats[i],
-                      best_steps[i], best_ones[i])
+                      best_steps[i], best_ones[i], warm)
 
 
 @njit(**JIT)
@@ -174,22 +184,23 @@ def _scratch(words, offsets, budget):
     return np.zeros(2 * budget + longest + 3, dtype=np.uint8)
 
 
-@njit(**JIT)
+@njit(**INLINE)
 def _load(tape, words, a, b, budget):
     start = budget + 1
-    tape[start : start + (b - a)] = words[a:b]
+    for x in range(b - a):
+        tape[start + x] = words[a + x]
     return start
 
 
-@njit(**JIT)
-def probe_words(ns, wr, mv, m, words, offsets, budget, expected):
-    """Run each word in turn from its own tape; return the first undefined transition reached, or -1.
+@njit(**INLINE)
+def probe_words(ns, wr, mv, m, words, offsets, budget, expected, tape):
+    """Run each word in turn from `tape`; return the first undefined transition reached, or -1.
 
     expected[j] (1 accept, 0 reject) for the first len(expected) words asks for pruning: when
     one of them stops with the other verdict, or runs out of budget, without reaching an
     undefined transition (so no completion of the machine can change that run), return PRUNED.
+    `tape` is a zeroed scratch tape (see `_scratch`), left zeroed: one serves a whole walk.
     """
-    tape = _scratch(words, offsets, budget)
     first = -1
     for j in range(offsets.shape[0] - 1):
         if first >= 0 and j >= expected.shape[0]:
@@ -197,7 +208,8 @@ def probe_words(ns, wr, mv, m, words, offsets, budget, expected):
         start = _load(tape, words, offsets[j], offsets[j + 1], budget)
         hi0 = start + max(offsets[j + 1] - offsets[j], 1) - 1
         t, _, state, _, _, lo, hi = _simulate(ns, wr, mv, m, tape, start, 0, 0, 0, start, hi0, budget)
-        tape[lo : hi + 1] = 0
+        for x in range(lo, hi + 1):
+            tape[x] = 0
         if t >= 0:
             if first < 0:
                 first = t
@@ -206,7 +218,7 @@ def probe_words(ns, wr, mv, m, words, offsets, budget, expected):
     return first
 
 
-@njit(**JIT)
+@njit(**INLINE)
 def _run_word(ns, wr, mv, m, undefined_code, words, a, b, limit, tape):
     # One run on the zeroed scratch tape (see _scratch); an undefined transition is one more
     # (stopping) step. Returns (steps, state, head, lo, hi): the caller grades, then wipes lo..hi.
@@ -219,7 +231,7 @@ def _run_word(ns, wr, mv, m, undefined_code, words, a, b, limit, tape):
     return steps, state, head, lo, hi
 
 
-@njit(**JIT)
+@njit(**INLINE)
 def _correct(state, tape, head, verdict, outputs, c, d):
     # A decider must stop in accept (-2) or reject (-3); a function's output runs from the head to a blank.
     if state >= 0:
@@ -236,6 +248,20 @@ def _correct(state, tape, head, verdict, outputs, c, d):
     return True
 
 
+@njit(**INLINE)
+def _grade_words(ns, wr, mv, m, undefined_code, words, offsets, budget, verdicts, outputs, out_offsets,
+                 steps, stops, correct, tape):
+    # Every word on the zeroed scratch tape (see _scratch), which is left zeroed.
+    for j in range(offsets.shape[0] - 1):
+        st, state, head, lo, hi = _run_word(ns, wr, mv, m, undefined_code, words, offsets[j], offsets[j + 1], budget,
+                                            tape)
+        steps[j] = st
+        stops[j] = state
+        correct[j] = _correct(state, tape, head, verdicts[j], outputs, out_offsets[j], out_offsets[j + 1])
+        for x in range(lo, hi + 1):
+            tape[x] = 0
+
+
 @njit(**JIT)
 def eval_words(ns, wr, mv, m, undefined_code, words, offsets, budget, verdicts, outputs, out_offsets,
                steps, stops, correct):
@@ -245,23 +271,41 @@ def eval_words(ns, wr, mv, m, undefined_code, words, offsets, budget, verdicts, 
     outputs[out_offsets[j]:out_offsets[j+1]] must sit from the head up to the first blank.
     Fills steps, stops (stop code, or the state when the budget ran out) and correct.
     """
-    tape = _scratch(words, offsets, budget)
-    for j in range(offsets.shape[0] - 1):
-        st, state, head, lo, hi = _run_word(ns, wr, mv, m, undefined_code, words, offsets[j], offsets[j + 1], budget,
-                                            tape)
-        steps[j] = st
-        stops[j] = state
-        correct[j] = _correct(state, tape, head, verdicts[j], outputs, out_offsets[j], out_offsets[j + 1])
-        tape[lo : hi + 1] = 0
+    _grade_words(ns, wr, mv, m, undefined_code, words, offsets, budget, verdicts, outputs, out_offsets, steps, stops,
+                 correct, _scratch(words, offsets, budget))
 
 
 @njit(**PARALLEL_JIT)
 def grade_tables(ns, wr, mv, m, undefined, words, offsets, budget, verdicts, outputs, out_offsets,
                  steps, stops, correct):
     """`eval_words` for many machines (row i of ns/wr/mv, stop code undefined[i]) in parallel."""
-    for i in prange(ns.shape[0]):
-        eval_words(ns[i], wr[i], mv[i], m, undefined[i], words, offsets, budget, verdicts, outputs, out_offsets,
-                   steps[i], stops[i], correct[i])
+    count = ns.shape[0]
+    for b in prange((count + BLOCK - 1) // BLOCK):
+        tape = _scratch(words, offsets, budget)
+        for i in range(b * BLOCK, min(count, (b + 1) * BLOCK)):
+            _grade_words(ns[i], wr[i], mv[i], m, undefined[i], words, offsets, budget, verdicts, outputs, out_offsets,
+                         steps[i], stops[i], correct[i], tape)
+
+
+@njit(**INLINE)
+def _verdict(ns, wr, mv, m, undefined_code, words, offsets, budget, verdicts, outputs, out_offsets, cap, tape):
+    # (cost, result) of one machine, as verdict_tables; the tape is left zeroed.
+    total = 0
+    for j in range(offsets.shape[0] - 1):
+        limit = min(budget, cap - total)
+        if limit <= 0:
+            return cap + 1, -1
+        st, state, head, lo, hi = _run_word(ns, wr, mv, m, undefined_code, words, offsets[j], offsets[j + 1], limit,
+                                            tape)
+        ok = state < 0 and _correct(state, tape, head, verdicts[j], outputs, out_offsets[j], out_offsets[j + 1])
+        for x in range(lo, hi + 1):
+            tape[x] = 0
+        if state >= 0:
+            return cap + 1, -1
+        total += st
+        if not ok:
+            return total, 0
+    return total, 1
 
 
 @njit(**PARALLEL_JIT)
@@ -272,27 +316,13 @@ def verdict_tables(ns, wr, mv, m, undefined, words, offsets, budget, verdicts, o
     results[i] is 1 (solved, costs[i] steps), 0 (failed after costs[i] steps) or -1 (more than
     caps[i] steps needed, or a run past `budget` steps: costs[i] = caps[i] + 1).
     """
-    for i in prange(ns.shape[0]):
-        total, result = 0, 1
-        tape = _scratch(words, offsets, min(budget, max(caps[i], 0)))
-        for j in range(offsets.shape[0] - 1):
-            limit = min(budget, caps[i] - total)
-            if limit <= 0:
-                result = -1
-                break
-            st, state, head, lo, hi = _run_word(ns[i], wr[i], mv[i], m, undefined[i], words, offsets[j],
-                                                offsets[j + 1], limit, tape)
-            ok = state < 0 and _correct(state, tape, head, verdicts[j], outputs, out_offsets[j], out_offsets[j + 1])
-            tape[lo : hi + 1] = 0
-            if state >= 0:
-                result = -1
-                break
-            total += st
-            if not ok:
-                result = 0
-                break
-        costs[i] = total if result >= 0 else caps[i] + 1
-        results[i] = result
+    count = ns.shape[0]
+    for b in prange((count + BLOCK - 1) // BLOCK):
+        first, last = b * BLOCK, min(count, (b + 1) * BLOCK)
+        tape = _scratch(words, offsets, min(budget, max(caps[first:last].max(), 0)))  # no run goes past its cap
+        for i in range(first, last):
+            costs[i], results[i] = _verdict(ns[i], wr[i], mv[i], m, undefined[i], words, offsets, budget, verdicts,
+                                            outputs, out_offsets, caps[i], tape)
 
 
 @njit(**JIT)
@@ -306,9 +336,10 @@ def stream_tables(ns, wr, mv, n, m, words, offsets, budget, expected, stop_code,
     `expected` prunes subtrees as in `probe_words` (empty: no pruning).
     """
     count, h = 0, stop_code.shape[0]
+    tape = _scratch(words, offsets, budget)
     if ptr[1] == 0:
         ptr[1] = 1
-        t = probe_words(ns, wr, mv, m, words, offsets, budget, expected)
+        t = probe_words(ns, wr, mv, m, words, offsets, budget, expected, tape)
         if t < 0:
             ptr[0] = -1
             if t == PRUNED:
@@ -336,7 +367,7 @@ def stream_tables(ns, wr, mv, n, m, words, offsets, budget, expected, stop_code,
             k //= targets
             ns[ti], wr[ti], mv[ti] = target, k // 2, -1 if k % 2 == 0 else 1
             now_used = max(used[d], target + 1)
-        t = probe_words(ns, wr, mv, m, words, offsets, budget, expected)
+        t = probe_words(ns, wr, mv, m, words, offsets, budget, expected, tape)
         if t == PRUNED:
             continue
         if t < 0:

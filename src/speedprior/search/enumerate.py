@@ -168,8 +168,8 @@ def blank_frontier(states: int, symbols: int, budget: int, target: int) -> list[
     return nodes
 
 
-def search_subtrees(nodes: Sequence[tuple], states: int, symbols: int, budget: int,
-                    threads: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def search_subtrees(nodes: Sequence[tuple], states: int, symbols: int, budget: int, threads: int = 1,
+                    decide: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Walk the subtree below each node (from `blank_frontier`) with the compiled DFS on `threads` threads.
 
     Returns (stats, best_steps, best_ones), row i for nodes[i]: stats as `_kernels.STATS`
@@ -194,7 +194,7 @@ def search_subtrees(nodes: Sequence[tuple], states: int, symbols: int, budget: i
     numba.set_num_threads(threads)
     try:
         _kernels.frontier_blank(ns, wr, mv, used, written, undefined, states, symbols, budget, stats, best_steps,
-                                best_ones)
+                                best_ones, _kernels.DECIDE_WARM if decide else -1)
     finally:
         numba.set_num_threads(previous)
     back = np.argsort(order)  # rows back in the order of `nodes`
@@ -207,8 +207,12 @@ def champion_label(tables: np.ndarray, states: int, symbols: int) -> str:
 
 
 def enumerate_blank(states: int, symbols: int = 2, budget: int = DEFAULT_BUDGET,
-                    workers: int | None = None) -> EnumerationSummary:
-    """Count every TNF machine on the blank tape and find the busy-beaver champions within `budget`."""
+                    workers: int | None = None, decide: bool = True) -> EnumerationSummary:
+    """Count every TNF machine on the blank tape and find the busy-beaver champions within `budget`.
+
+    `decide=False` turns the non-halting deciders off: every non-halting machine then runs its whole
+    budget and counts as undecided (a plain walk, as benchmarks/enumerate_reference.c).
+    """
     import numba
 
     _check(states, symbols, budget)
@@ -219,7 +223,8 @@ def enumerate_blank(states: int, symbols: int = 2, budget: int = DEFAULT_BUDGET,
     start = time.perf_counter()
     workers = max(1, min(workers or os.cpu_count() or 1, numba.config.NUMBA_NUM_THREADS))
     nodes = blank_frontier(states, symbols, budget, target=64 * workers)
-    stats, best_steps, best_ones = search_subtrees(nodes, states, symbols, budget, threads=workers)
+    stats, best_steps, best_ones = search_subtrees(nodes, states, symbols, budget, threads=workers,
+                                                   decide=decide)
     # The first subtree (in DFS order) holding each maximum supplies its machine.
     i_steps, i_ones = int(np.argmax(stats[:, 2])), int(np.argmax(stats[:, 3]))
     halted = int(stats[:, 1].sum())

@@ -65,19 +65,19 @@ def simulate(ns, wr, mv, m, tape, head, state, steps, ones, lo, hi, budget, warm
     left_set, left_state, left_head, left_high = False, 0, 0, 0
     while True:
         while steps < epoch_end:
-            read = tape[head]
+            read = tape[np.uint64(head)]  # heads and entries are never negative: no wraparound test
             i = state * m + read
-            nxt = ns[i]
+            nxt = ns[np.uint64(i)]
             if nxt == UNDEFINED:
                 t = i
                 break
-            new = wr[i]
+            new = wr[np.uint64(i)]
             ones += (new != 0) - (read != 0)
             if checking:
-                was = saved[head]
+                was = saved[np.uint64(head)]
                 differ += (new != was) - (read != was)
-            tape[head] = new
-            head += mv[i]
+            tape[np.uint64(head)] = new
+            head += mv[np.uint64(i)]
             steps += 1
             if nxt < 0:
                 state = nxt
