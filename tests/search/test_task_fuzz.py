@@ -4,6 +4,7 @@ import itertools
 import re
 import tomllib
 
+import hypothesis
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -35,6 +36,8 @@ tasks = st.fixed_dictionaries({}, optional={
 
 @SETTINGS
 @given(tasks)
+@hypothesis.example({"symbols": "", "language": {"regex": "", "weights": "length"}})  # no input symbols: 1 / 0**n
+@hypothesis.example({"input": "", "language": {"regex": "", "weights": "length"}})
 def test_task_dicts_give_a_task_or_a_speedprior_error(data):
     try:
         task = task_from_dict(data, "fuzz.toml")
@@ -58,6 +61,7 @@ def test_task_text_parses_or_fails_cleanly(text):
 
 @SETTINGS
 @given(regexes)
+@hypothesis.example("[\\0]")  # Python reads it as NUL, not "0"
 def test_the_regex_engine_agrees_with_python_or_refuses(pattern):
     try:
         mine = Regex(pattern)

@@ -190,6 +190,8 @@ class Regex:
                 if self._peek() is None:
                     break
                 ch = self.pattern[self._pos]
+                if ch.isalnum():  # Python reads [\0] as NUL and [\d] as digits: refuse, as outside a class
+                    self._fail("escapes other than a backslash before punctuation are not supported")
             dash, hi = self.pattern[self._pos + 1:self._pos + 2], self.pattern[self._pos + 2:self._pos + 3]
             if dash == "-" and hi not in ("", "]"):
                 if ord(hi) < ord(ch) or ord(hi) - ord(ch) > 1000:

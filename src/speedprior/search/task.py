@@ -148,6 +148,8 @@ def language_examples(regex: str, alphabet: str, lengths: tuple[int, int], weigh
     """
     pattern = Regex(regex)
     lo, hi = lengths
+    if not alphabet:
+        raise ConfigError("a language needs at least one input symbol to build its words from")
     if not 0 <= lo <= hi <= MAX_LENGTH or count_words(len(alphabet), lo, hi) > MAX_EXAMPLES:
         raise ConfigError(f"language lengths {list(lengths)} must be 0 <= a <= b <= {MAX_LENGTH} giving at most "
                           f"{MAX_EXAMPLES:,} words over {len(alphabet)} input symbols")
@@ -187,6 +189,8 @@ def task_from_dict(data: dict, source: str = "task") -> Task:
     if ("language" in data) == ("examples" in data):
         raise ConfigError(f"{source}: give exactly one of [language] or examples")
     symbols = str(data.get("symbols", "01"))
+    if len(set(symbols)) != len(symbols) or len(symbols) < 2:  # as Task checks, before any word is built
+        raise ConfigError(f"{source}: symbols must be at least 2 distinct characters, got {symbols!r}")
     inputs = str(data["input"]) if "input" in data else symbols[1:]
     if "language" in data:
         lang = data["language"]
