@@ -6,7 +6,14 @@ import numpy as np
 import pytest
 
 from speedprior.errors import BudgetError, ParseError
-from speedprior.search.enumerate import enumerate_blank, tnf_machines, tnf_tables
+from speedprior.search.enumerate import (
+    blank_frontier,
+    blank_root,
+    enumerate_blank,
+    search_subtrees,
+    tnf_machines,
+    tnf_tables,
+)
 from speedprior.search.evaluate import run_examples
 from speedprior.tm import parse_standard, run
 from speedprior.tm.machine import ACCEPT, REJECT, TuringMachine
@@ -143,3 +150,17 @@ def test_pruned_stream_keeps_exactly_the_machines_that_decide_the_expected_input
     assert len(full) >= 8 and pruned == full  # the same machines, in the same order
     with pytest.raises(BudgetError, match="expected verdicts"):
         next(tnf_tables(2, 2, 30, ["1"], ("accept", "reject"), expected=[True, False]))
+
+
+@pytest.mark.parametrize(("states", "symbols", "budget"), [(3, 2, 12), (3, 2, 40), (2, 3, 30), (4, 2, 20)])
+def test_verdicts_do_not_depend_on_where_the_tree_is_cut(states, symbols, budget):
+    # Every node resumes its run (and the deciders' watch) where the walk from the root would, so
+    # one walk from the root and walks cut into frontiers of any size count the same machines.
+    whole = search_subtrees([blank_root(states, symbols)], states, symbols, budget)[0].sum(axis=0)
+    for target in (2, 17, 300):
+        nodes = blank_frontier(states, symbols, budget, target)
+        cut = search_subtrees(nodes, states, symbols, budget)[0].sum(axis=0)
+        assert list(cut[[0, 1, 4, 5]]) == list(whole[[0, 1, 4, 5]]), target
+    for workers in (1, 2, 3):
+        summary = enumerate_blank(states, symbols, budget, workers=workers)
+        assert (summary.machines, summary.halted, summary.nonhalting, summary.undecided) == tuple(whole[[0, 1, 4, 5]])

@@ -15,7 +15,7 @@ from numba import njit, prange
 
 from speedprior._numba import JIT, PARALLEL_JIT
 from speedprior.tm import _decide
-from speedprior.tm._decide import DECIDED, STOPPED
+from speedprior.tm._decide import BUDGET_OUT, DECIDED, STOPPED
 
 # The one stepping loop (tm/_decide.py), compiled into each caller here rather than called:
 # passing arrays across a call costs more than most runs of a search, which are a few steps long.
@@ -59,7 +59,7 @@ def _record(tab_ns, tab_wr, tab_mv, ns, wr, mv, t, code):
 
 
 @njit(**JIT)
-def subtree_blank(ns0, wr0, mv0, used0, symbols0, undefined0, n, m, budget, stats, best_steps, best_ones,
+def subtree_blank(ns0, wr0, mv0, used0, symbols0, undefined0, resume0, n, m, budget, stats, best_steps, best_ones,
                   warm=DECIDE_WARM):
     """Depth-first search of the TNF-1RB subtree below one partial machine, on the blank tape.
 
@@ -71,6 +71,9 @@ def subtree_blank(ns0, wr0, mv0, used0, symbols0, undefined0, n, m, budget, stat
     stats[:] = (machines, halted, max_steps, max_ones, nonhalting, undecided); best_steps and
     best_ones (3, n*m) receive the first machine in DFS order reaching each maximum. `warm` is
     as `simulate`'s: < 0 turns the deciders off (every non-halting leaf runs out of budget).
+    resume0 is the step at which the partial machine's parent reached the transition it fills
+    (0 for the root): the deciders watch every run from the step where the walk from the root
+    resumes it, so the verdicts do not depend on where the tree was cut into subtrees.
     """
     ns, wr, mv = ns0.copy(), wr0.copy(), mv0.copy()
     depth = n * m + 1
@@ -95,8 +98,13 @@ def subtree_blank(ns0, wr0, mv0, used0, symbols0, undefined0, n, m, budget, stat
     machines, halted, max_steps, max_ones, nonhalting, undecided = 0, 0, -1, -1, 0, 0
 
     c = budget + 1
-    t, h, s, st, on, l, r, _ = simulate(ns, wr, mv, m, tapes[0], c, 0, 0, 0, c, c, budget, warm,
-                                        saved, right, left)
+    t, h, s, st, on, l, r = BUDGET_OUT, c, 0, 0, 0, c, c
+    if resume0 > 0:  # the ancestors' runs, replayed without the deciders
+        t, h, s, st, on, l, r, _ = simulate(ns, wr, mv, m, tapes[0], c, 0, 0, 0, c, c, min(resume0, budget), -1,
+                                            saved, right, left)
+    if t == BUDGET_OUT:
+        t, h, s, st, on, l, r, _ = simulate(ns, wr, mv, m, tapes[0], h, s, st, on, l, r, budget, warm,
+                                            saved, right, left)
     if t < 0:  # the root is itself a leaf: it stopped, was decided, or ran out of budget
         machines = 1
         if t == STOPPED:
@@ -167,11 +175,11 @@ def subtree_blank(ns0, wr0, mv0, used0, symbols0, undefined0, n, m, budget, stat
 
 
 @njit(**PARALLEL_JIT)
-def frontier_blank(ns, wr, mv, used, written, undefined, n, m, budget, stats, best_steps, best_ones,
+def frontier_blank(ns, wr, mv, used, written, undefined, resume, n, m, budget, stats, best_steps, best_ones,
                    warm=DECIDE_WARM):
     """Search every frontier subtree in parallel (row i of each array is one partial machine)."""
     for i in prange(ns.shape[0]):
-        subtree_blank(ns[i], wr[i], mv[i], used[i], written[i], undefined[i], n, m, budget, stats[i],
+        subtree_blank(ns[i], wr[i], mv[i], used[i], written[i], undefined[i], resume[i], n, m, budget, stats[i],
                       best_steps[i], best_ones[i], warm)
 
 

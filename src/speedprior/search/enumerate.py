@@ -138,16 +138,20 @@ def blank_children(ns, wr, mv, used: int, written: int, t: int, states: int, sym
 
 
 def blank_root(states: int, symbols: int):
-    """The root of the blank-tape tree: (ns, wr, mv, states used, symbols written, blank included)."""
+    """The root of the blank-tape tree: (ns, wr, mv, states used, symbols written (blank included), resume step).
+
+    The resume step of a node is where its parent's run reached the transition the node fills
+    (0 for the root): the walk resumes the node's run there, and the deciders watch it from there.
+    """
     ns, wr, mv, used = _root(states, symbols, fix_first=True)
-    return ns, wr, mv, used, 2 if states >= 2 else 1
+    return ns, wr, mv, used, 2 if states >= 2 else 1, 0
 
 
 def blank_frontier(states: int, symbols: int, budget: int, target: int) -> list[tuple]:
     """Expand the blank-tape tree breadth-first, keeping DFS order, until `target` nodes (or nothing to expand).
 
-    Each node is (ns, wr, mv, states used, symbols written), as `blank_root`; a node that is
-    already a leaf (it halts or runs out of budget before any undefined transition) stays.
+    Each node is (ns, wr, mv, states used, symbols written, resume step), as `blank_root`; a
+    node that is already a leaf (it halts or runs out of budget before any undefined transition) stays.
     """
     nodes = [blank_root(states, symbols)]
     for _ in range(states * symbols):
@@ -155,13 +159,14 @@ def blank_frontier(states: int, symbols: int, budget: int, target: int) -> list[
             break
         expanded, grew = [], False
         for node in nodes:
-            ns, wr, mv, used, written = node
-            t = int(_kernels.probe_blank(ns, wr, mv, symbols, budget)[0])
+            ns, wr, mv, used, written, _ = node
+            t, steps, _, _ = _kernels.probe_blank(ns, wr, mv, symbols, budget)
             if t < 0:
                 expanded.append(node)
                 continue
             grew = True
-            expanded.extend(blank_children(ns, wr, mv, used, written, t, states, symbols))
+            expanded.extend((*child, int(steps)) for child in blank_children(ns, wr, mv, used, written, int(t),
+                                                                             states, symbols))
         nodes = expanded
         if not grew:
             break
@@ -186,6 +191,7 @@ def search_subtrees(nodes: Sequence[tuple], states: int, symbols: int, budget: i
     mv = np.stack([nodes[i][2] for i in order])
     used = np.array([nodes[i][3] for i in order], np.int64)
     written = np.array([nodes[i][4] for i in order], np.int64)
+    resume = np.array([nodes[i][5] for i in order], np.int64)
     undefined = (ns == UNDEFINED).sum(axis=1).astype(np.int64)
     stats = np.zeros((f, _kernels.STATS), np.int64)
     best_steps = np.zeros((f, 3, size), np.int64)
@@ -193,7 +199,8 @@ def search_subtrees(nodes: Sequence[tuple], states: int, symbols: int, budget: i
     previous = numba.get_num_threads()
     numba.set_num_threads(threads)
     try:
-        _kernels.frontier_blank(ns, wr, mv, used, written, undefined, states, symbols, budget, stats, best_steps,
+        _kernels.frontier_blank(ns, wr, mv, used, written, undefined, resume, states, symbols, budget, stats,
+                                best_steps,
                                 best_ones, _kernels.DECIDE_WARM if decide else -1)
     finally:
         numba.set_num_threads(previous)

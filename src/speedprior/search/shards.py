@@ -47,7 +47,7 @@ from speedprior.search.enumerate import (
     search_subtrees,
 )
 
-VERSION = 1  # of the plan and file layout; a directory made by another version is not resumed
+VERSION = 2  # of the plan and file layout; a directory made by another version is not resumed
 MANIFEST = "manifest.json"
 SHARDS = "shards"
 SUMMARY = "summary.json"
@@ -86,6 +86,7 @@ class ShardTask:
     mv: np.ndarray
     used: np.ndarray
     written: np.ndarray
+    resume: np.ndarray
     digest: str  # of the nodes: a shard file for other nodes is not this shard's result
 
 
@@ -97,18 +98,18 @@ class ShardPlan:
     symbols: int
     budget: int
     shards: int
-    nodes: list  # (ns, wr, mv, used, written) per frontier node, in DFS order
+    nodes: list  # (ns, wr, mv, used, written, resume) per frontier node, in DFS order
 
     def task(self, k: int) -> ShardTask:
         """Shard k: frontier nodes k, k + shards, k + 2 * shards, ..."""
         ids = np.arange(k, len(self.nodes), self.shards, dtype=np.int64)
         rows = [self.nodes[i] for i in ids]
         ns, wr, mv = (np.stack([r[j] for r in rows]) for j in range(3))
-        used, written = (np.array([r[j] for r in rows], np.int64) for j in (3, 4))
+        used, written, resume = (np.array([r[j] for r in rows], np.int64) for j in (3, 4, 5))
         digest = hashlib.sha256()
-        for array in (ids, ns, wr, mv, used, written):
+        for array in (ids, ns, wr, mv, used, written, resume):
             digest.update(np.ascontiguousarray(array).tobytes())
-        return ShardTask(self.states, self.symbols, self.budget, k, ids, ns, wr, mv, used, written,
+        return ShardTask(self.states, self.symbols, self.budget, k, ids, ns, wr, mv, used, written, resume,
                          digest.hexdigest()[:16])
 
     def manifest(self) -> dict:
@@ -126,9 +127,8 @@ def plan_shards(states: int, symbols: int = 2, budget: int = DEFAULT_BUDGET, sha
     _check(states, symbols, budget)
     if shards is not None and not 1 <= shards <= MAX_SHARDS:
         raise BudgetError(f"shards must lie in 1..{MAX_SHARDS}, got {shards}")
-    # The frontier does not depend on `shards`: the deciders watch a run from where the walk resumes
-    # it, so a deeper cut can decide a few more machines within a small budget; with one cut per
-    # space, every shard count gives the same numbers.
+    # The frontier does not depend on `shards`, so every shard count walks the same subtrees (the
+    # verdicts do not depend on the cut either: each node carries the step its run resumes from).
     target = min(default_shards(states, symbols, budget) * NODES_PER_SHARD, MAX_FRONTIER)
     nodes = blank_frontier(states, symbols, budget, target)
     return ShardPlan(states, symbols, budget, min(shards or default_shards(states, symbols, budget), len(nodes)),
@@ -138,7 +138,7 @@ def plan_shards(states: int, symbols: int = 2, budget: int = DEFAULT_BUDGET, sha
 def run_shard(task: ShardTask) -> dict:
     """Walk every subtree of one shard on this thread; its result as plain data (the shard file's content)."""
     start, cpu = time.perf_counter(), time.process_time()
-    nodes = list(zip(task.ns, task.wr, task.mv, task.used, task.written, strict=True))
+    nodes = list(zip(task.ns, task.wr, task.mv, task.used, task.written, task.resume, strict=True))
     stats, best_steps, best_ones = search_subtrees(nodes, task.states, task.symbols, task.budget, threads=1)
     halted = int(stats[:, 1].sum())
     result = {"kind": KIND, "version": VERSION, "shard": task.index, "digest": task.digest, "states": task.states,
