@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from speedprior.errors import BudgetError
 from speedprior.tm import TuringMachine, get_machine, parse_standard, run, run_batch
 from speedprior.tm.library import BUSY_BEAVERS
 from tests.naive import simulate, verdict
@@ -95,3 +96,17 @@ def test_bad_budget_is_rejected():
 
     with pytest.raises(BudgetError):
         run(get_machine("bb2"), budget=-1)
+
+
+@pytest.mark.parametrize("input_symbols", ["12", "13", "31"])  # codes in a row (a vector add), or not
+def test_batch_of_index_arrays_matches_the_batch_of_strings(input_symbols):
+    rng = np.random.default_rng(7)
+    q, m = 3, 4
+    machine = TuringMachine(rng.integers(-1, q, (q, m)), rng.integers(0, m, (q, m, 1)), rng.choice([-1, 1], (q, m, 1)),
+                            symbols=("0", "1", "2", "3"), input_symbols=tuple(input_symbols))
+    indices = rng.integers(0, 2, (50, 6))
+    strings = ["".join(input_symbols[i] for i in row) for row in indices]
+    by_array, by_string = run_batch(machine, indices, 200), run_batch(machine, strings, 200)
+    assert list(by_array.steps) == list(by_string.steps) and list(by_array.ones) == list(by_string.ones)
+    with pytest.raises(BudgetError, match="outside the input alphabet"):
+        run_batch(machine, indices - 1, 200)

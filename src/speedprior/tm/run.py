@@ -236,9 +236,12 @@ def run_batch(machine: TuringMachine, inputs: Sequence[str] | np.ndarray, budget
         if inputs.ndim != 2:
             raise BudgetError("an array of inputs must be 2-D: one word per row")
         alphabet = machine.input_alphabet_indices()
-        if inputs.size and int(inputs.max()) >= len(alphabet):
+        if inputs.size and (int(inputs.max()) >= len(alphabet) or int(inputs.min()) < 0):
             raise BudgetError("input array holds an index outside the input alphabet")
-        words = alphabet[inputs].reshape(-1)
+        if np.array_equal(alphabet, np.arange(alphabet[0], alphabet[0] + len(alphabet))):
+            words = (inputs.astype(np.uint8, copy=False) + alphabet[0]).reshape(-1)  # codes in a row: a vector add
+        else:
+            words = alphabet[inputs].reshape(-1)
         lengths = np.full(inputs.shape[0], inputs.shape[1], dtype=np.int64)
     else:
         encoded = [machine.encode_input(s) for s in inputs]
