@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import sys
 
 import numpy as np
@@ -20,18 +19,7 @@ import numpy as np
 from speedprior.testbeds.envs import CheeseVectorEnv, DeploymentCheckVectorEnv
 
 sys.path.insert(0, os.path.dirname(__file__))
-from timing import best_of  # noqa: E402
-
-
-def cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo") as handle:
-            for line in handle:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
+from timing import best_of, cpu_model  # noqa: E402
 
 
 def ours(env_class, num_envs: int, steps: int, cells: int) -> float:

@@ -19,10 +19,13 @@ def simulation_bytes(circuit: Circuit, n_words: int) -> int:
 
 
 def _gate_arrays(circuit: Circuit) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    pairs = [gate.pair() for gate in circuit.gates]
-    ops = np.array([p[0] for p in pairs], dtype=np.int64)
-    fanin_a = np.array([p[1] for p in pairs], dtype=np.int64)
-    fanin_b = np.array([p[2] for p in pairs], dtype=np.int64)
+    """(ops, fanin_a, fanin_b) as Gate.pair gives them: a one-input gate reads its fanin twice."""
+    # one pass per array over plain attributes: on small circuits this, not the kernel, is the cost of a call
+    gates = circuit.gates
+    fanins = [gate.fanins for gate in gates]
+    ops = np.fromiter([gate.op for gate in gates], dtype=np.int64, count=len(gates))
+    fanin_a = np.fromiter([f[0] for f in fanins], dtype=np.int64, count=len(gates))
+    fanin_b = np.fromiter([f[-1] for f in fanins], dtype=np.int64, count=len(gates))
     return ops, fanin_a, fanin_b
 
 
