@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import concurrent.futures
-import multiprocessing
 import os
 import sys
 import time
@@ -162,10 +160,11 @@ def enumerate_machines(
 def _enumerate_sharded(states, symbols, budget, out, resume, force, shards, workers, backend, address):
     """The sharded walk: plan, check --out, start the workers, run the shards with a progress bar."""
     from speedprior.search.shards import check_out, enumerate_sharded, plan_shards
+    from speedprior.sweeps.pools import LocalPool, RayPool
 
     plan = plan_shards(states, symbols, budget, shards)
     check_out(out, plan, resume, force)  # before any worker starts or anything is written
-    executor = _RayShards(workers, address) if backend == "ray" else _LocalShards(workers or os.cpu_count() or 1)
+    executor = RayPool(workers, address) if backend == "ray" else LocalPool(workers or os.cpu_count() or 1)
     bar = _ShardBar()
     try:
         run = enumerate_sharded(plan, out, resume=resume, force=force, executor=executor,
@@ -183,62 +182,6 @@ def _enumerate_sharded(states, symbols, budget, out, resume, force, shards, work
         bar.close()
         executor.close()
     return run
-
-
-class _LocalShards(concurrent.futures.ProcessPoolExecutor):
-    """Shards on `workers` local processes, started with spawn: one thread each, killed with the driver."""
-
-    def __init__(self, workers: int):
-        from speedprior.sweeps.trial import init_worker
-
-        super().__init__(workers, mp_context=multiprocessing.get_context("spawn"), initializer=init_worker)
-        self.workers = workers
-
-    def abort(self) -> None:
-        """Kill the workers now; their unfinished shards are simply not written."""
-        for process in list((getattr(self, "_processes", None) or {}).values()):  # no public kill before 3.14
-            process.kill()
-        self.shutdown(wait=False, cancel_futures=True)
-
-    def close(self) -> None:
-        """Stop the workers."""
-        self.shutdown(wait=True, cancel_futures=True)
-
-
-class _RayShards(concurrent.futures.Executor):
-    """Shards as Ray tasks (one CPU each), joined or started as `speedprior sweep --backend ray` does."""
-
-    def __init__(self, workers: int | None, address: str | None):
-        from speedprior.sweeps.ray_backend import RayBackend
-        from speedprior.sweeps.trial import THREAD_ENV
-
-        self._backend = RayBackend(workers, address)  # probes the address, ray.init, one-line errors
-        import ray  # importable now: RayBackend refuses with a one-line error where it is not
-
-        self._ray = ray
-        self.workers = self._backend.workers
-        self._options = dict(num_cpus=1, max_retries=2, runtime_env={"env_vars": dict(THREAD_ENV)})
-        self._remotes, self._refs = {}, []
-
-    def submit(self, fn, /, *args, **kwargs) -> concurrent.futures.Future:
-        """Run fn(*args) as a Ray task (retried by Ray if its worker dies); a Future for its result."""
-        if fn not in self._remotes:
-            self._remotes[fn] = self._ray.remote(**self._options)(fn)
-        ref = self._remotes[fn].remote(*args, **kwargs)
-        self._refs.append(ref)
-        return ref.future()
-
-    def abort(self) -> None:
-        """Cancel the shards still running."""
-        for ref in self._refs:
-            try:
-                self._ray.cancel(ref, force=True)
-            except Exception:  # noqa: BLE001 - a task that already finished cannot be cancelled
-                pass
-
-    def close(self) -> None:
-        """Shut down the Ray this run started (a cluster it joined keeps running)."""
-        self._backend.close()
 
 
 class _ShardBar:
