@@ -28,7 +28,7 @@ import time
 
 import numba
 import numpy as np
-from timing import compile_c, cpu_model
+from timing import compile_c, cpu_model, spread
 
 from speedprior.measure.inputs import all_words
 from speedprior.tm import _kernels, get_machine, parse_spec, run
@@ -76,16 +76,6 @@ def batch_words(machine) -> str:
     return f"{LENGTHS.start} {LENGTHS.stop - 1} {len(machine.input_symbols)} {codes}"
 
 
-def fastest(function, repeats=REPEATS, clock=time.process_time) -> tuple[float, float, object]:
-    """(fastest, slowest seconds by `clock`, last result) of `repeats` calls."""
-    times = []
-    for _ in range(repeats):
-        start = clock()
-        result = function()
-        times.append(clock() - start)
-    return min(times), max(times), result
-
-
 def bb5_kernel(machine):
     tables = (machine.next_state.reshape(-1), np.ascontiguousarray(machine.write.reshape(-1)),
               np.ascontiguousarray(machine.move.reshape(-1)).astype(np.int64))
@@ -127,11 +117,11 @@ def batch_kernel(prepared):
 
 
 def one_thread(function):
-    """`fastest(function)` with numba on one thread."""
+    """`spread` of REPEATS calls of `function` with numba on one thread."""
     previous = numba.get_num_threads()
     numba.set_num_threads(1)
     try:
-        return fastest(function)
+        return spread(REPEATS, function)
     finally:
         numba.set_num_threads(previous)
 
@@ -145,16 +135,16 @@ def main():
     bb5 = get_machine("bb5")
     run(bb5, budget=1000)
     bb5_kernel(bb5)  # compile or load the cached kernels
-    best, worst, steps = fastest(lambda: bb5_kernel(bb5))
+    best, worst, steps = spread(REPEATS, lambda: bb5_kernel(bb5))
     assert steps == 47_176_870
     halving = get_machine("sipser-0n1n-halving")
     words = [all_words(len(halving.input_symbols), n) for n in LENGTHS]
     batch(halving, words[:4])
     b_best, b_worst, b_steps = one_thread(lambda: batch(halving, words))
-    t_best, t_worst, _ = fastest(lambda: batch(halving, words), clock=time.perf_counter)
+    t_best, t_worst, _ = spread(REPEATS, lambda: batch(halving, words), clock=time.perf_counter)
     bounce = parse_spec(BOUNCE, source="bounce")
     ktape_kernel(bounce, 1000)
-    k_best, k_worst, (k_steps, k_ones) = fastest(lambda: ktape_kernel(bounce, KTAPE_BUDGET))
+    k_best, k_worst, (k_steps, k_ones) = spread(REPEATS, lambda: ktape_kernel(bounce, KTAPE_BUDGET))
     copy = get_machine("sipser-0n1n-2tape")
     copy_words = [all_words(len(copy.input_symbols), n) for n in LENGTHS]
     prepared = prepared_batch(copy, copy_words)
