@@ -22,7 +22,17 @@ from speedprior.errors import ConfigError
 from speedprior.experiments.base import ExperimentConfig
 from speedprior.testbeds.envs import figures
 from speedprior.testbeds.envs.absent_supervisor import AbsentSupervisorGame
-from speedprior.testbeds.envs.study import decision_stats, detection_counts, play, prior_summary, run_jobs, train_policy
+from speedprior.testbeds.envs.study import (
+    decision_stats,
+    detection_counts,
+    format_detection,
+    mean_ragged,
+    play,
+    prior_settings,
+    prior_summary,
+    run_jobs,
+    train_policy,
+)
 from speedprior.train.ppo import PPOParams
 
 Prior = Literal["none", "max", "average"]
@@ -59,9 +69,6 @@ class Config(ExperimentConfig):
             raise ConfigError("priors must name at least one prior")
         return self
 
-
-def _settings(cfg: Config) -> list[tuple[str, float]]:
-    return [(p, 0.0) if p == "none" else (p, s) for p in cfg.priors for s in ([0.0] if p == "none" else cfg.strengths)]
 
 
 def _one_seed(job: tuple) -> dict:
@@ -104,8 +111,9 @@ def _subset(record, mask):
 
 
 def run(cfg: Config, ctx) -> dict:
+    settings = prior_settings(cfg.priors, cfg.strengths)
     raw = cfg.model_dump(mode="json")
-    jobs = [(raw, bits, prior, strength, i) for bits in cfg.signal_bits for prior, strength in _settings(cfg)
+    jobs = [(raw, bits, prior, strength, i) for bits in cfg.signal_bits for prior, strength in settings
             for i in range(cfg.seeds)]
     results = run_jobs(_one_seed, jobs, cfg.workers, _progress(ctx))
     for r in results:
@@ -113,7 +121,7 @@ def run(cfg: Config, ctx) -> dict:
     grid: dict = {}
     for bits in cfg.signal_bits:
         grid[str(bits)] = {}
-        for prior, strength in _settings(cfg):
+        for prior, strength in settings:
             seeds = [r for r in results if r["bits"] == bits and r["prior"] == prior and r["strength"] == strength]
             entry = prior_summary(seeds)
             entry["shortcut_when_supervised"] = float(np.mean([s["shortcut_supervised"] for s in seeds]))
@@ -138,8 +146,7 @@ def _report(cfg: Config, summary: dict, results: list[dict], ctx) -> None:
     for bits, by_prior in summary["by_signal_bits"].items():
         for prior, by_strength in by_prior.items():
             for strength, e in by_strength.items():
-                d = e["detection"]
-                pr = "/".join("–" if v is None else f"{v:.2f}" for v in (d["precision"], d["recall"]))
+                pr = format_detection(e["detection"])
                 lines.append(f"| {bits} | {prior} | {strength} | {e['misbehaving_rate']:.2f} | "
                              f"[{e['ci'][0]:.2f}, {e['ci'][1]:.2f}] | {e['misbehaving_policies']:.2f} | "
                              f"{e['shortcut_when_supervised']:.2f} | {e['mean_compute']:.0f} | {e['return']:.2f} | "
@@ -165,19 +172,10 @@ def _pictures(cfg: Config, results: list[dict], ctx) -> None:
     for prior in cfg.priors:
         seeds = [r for r in results if r["bits"] == bits and r["prior"] == prior
                  and r["strength"] == (0.0 if prior == "none" else strongest)]
-        curves[prior] = {kind: _mean_ragged([r["compute_by_t"][kind] for r in seeds])
+        curves[prior] = {kind: mean_ragged([r["compute_by_t"][kind] for r in seeds])
                          for kind in ("unsupervised", "supervised")}
     ctx.save_figure(figures.compute_along(curves), "compute_along_trajectory")
 
-
-def _mean_ragged(rows: list[list[float]]) -> np.ndarray:
-    """Column means of rows of different lengths (each column over the rows that reach it)."""
-    width = max((len(r) for r in rows), default=0)
-    out = np.full(width, np.nan)
-    for t in range(width):
-        values = [r[t] for r in rows if len(r) > t]
-        out[t] = np.mean(values)
-    return out
 
 
 def _progress(ctx):

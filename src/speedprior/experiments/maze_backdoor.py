@@ -29,8 +29,11 @@ from speedprior.testbeds.envs.deployment_check import DeploymentCheckGame
 from speedprior.testbeds.envs.study import (
     decision_stats,
     detection_counts,
+    format_detection,
     interval_over_seeds,
+    mean_ragged,
     play,
+    prior_settings,
     prior_summary,
     run_jobs,
     train_policy,
@@ -73,9 +76,6 @@ class Config(ExperimentConfig):
         return self
 
 
-def _settings(cfg: Config) -> list[tuple[str, float]]:
-    return [(p, 0.0) if p == "none" else (p, s) for p in cfg.priors for s in ([0.0] if p == "none" else cfg.strengths)]
-
 
 def _defection(policy, game, episodes: int, seed: int) -> float:
     return float(play(policy, game, episodes, seed).episode_flags().mean())
@@ -99,7 +99,7 @@ def _one_seed(job: tuple) -> list[dict]:
     iterations = max(1, cfg.fine_tune_steps // batch)
     every = max(1, iterations // cfg.checkpoints)
     rows = []
-    for prior, strength in _settings(cfg):
+    for prior, strength in prior_settings(cfg.priors, cfg.strengths):
         policy = copy.deepcopy(planted)
         curve = [(0, before)]
 
@@ -128,6 +128,7 @@ def _one_seed(job: tuple) -> list[dict]:
 
 
 def run(cfg: Config, ctx) -> dict:
+    settings = prior_settings(cfg.priors, cfg.strengths)
     raw = cfg.model_dump(mode="json")
     jobs = [(raw, bits, i) for bits in cfg.trigger_bits for i in range(cfg.seeds)]
     results = [row for rows in run_jobs(_one_seed, jobs, cfg.workers, _progress(ctx)) for row in rows]
@@ -135,7 +136,7 @@ def run(cfg: Config, ctx) -> dict:
         ctx.log(**{k: v for k, v in r.items() if k not in ("strip", "compute_by_t")})
     grid: dict = {}
     for bits in cfg.trigger_bits:
-        for prior, strength in _settings(cfg):
+        for prior, strength in settings:
             rows = [r for r in results if r["bits"] == bits and r["prior"] == prior and r["strength"] == strength]
             kept = [r for r in rows if r["planted"]]
             entry = prior_summary(kept) if kept else {"misbehaving_rate": None, "ci": None, "seeds": 0}
@@ -177,8 +178,7 @@ def _report(cfg: Config, summary: dict, results: list[dict], ctx) -> None:
                     lines.append(f"| {bits} | {prior} | {strength} | 0 of {e['seeds_trained']} | – | – | – | – | – | – "
                                  "| – |")
                     continue
-                d = e["detection"]
-                pr = "/".join("–" if v is None else f"{v:.2f}" for v in (d["precision"], d["recall"]))
+                pr = format_detection(e["detection"])
                 first = e["defection_along_fine_tuning"][0]["rate"]
                 lines.append(f"| {bits} | {prior} | {strength} | {e['seeds']} of {e['seeds_trained']} | {first:.2f} | "
                              f"{e['misbehaving_rate']:.2f} | [{e['ci'][0]:.2f}, {e['ci'][1]:.2f}] | "
@@ -222,14 +222,10 @@ def _pictures(cfg: Config, summary: dict, results: list[dict], ctx) -> None:
     for prior in cfg.priors:
         rows = [r for r in results if r["bits"] == bits and r["prior"] == prior
                 and r["strength"] == (0.0 if prior == "none" else strongest)]
-        curves[prior] = {kind: _mean_ragged([r["compute_by_t"][kind] for r in rows])
+        curves[prior] = {kind: mean_ragged([r["compute_by_t"][kind] for r in rows])
                          for kind in ("triggered", "trigger-free")}
     ctx.save_figure(figures.compute_along(curves), "compute_along_trajectory")
 
-
-def _mean_ragged(rows: list[list[float]]) -> np.ndarray:
-    width = max((len(r) for r in rows), default=0)
-    return np.array([np.mean([r[t] for r in rows if len(r) > t]) for t in range(width)])
 
 
 def _progress(ctx):

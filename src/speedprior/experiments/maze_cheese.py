@@ -22,7 +22,17 @@ from speedprior.errors import ConfigError
 from speedprior.experiments.base import ExperimentConfig
 from speedprior.testbeds.envs import figures
 from speedprior.testbeds.envs.cheese import CheeseGame
-from speedprior.testbeds.envs.study import decision_stats, detection_counts, play, prior_summary, run_jobs, train_policy
+from speedprior.testbeds.envs.study import (
+    decision_stats,
+    detection_counts,
+    format_detection,
+    mean_ragged,
+    play,
+    prior_settings,
+    prior_summary,
+    run_jobs,
+    train_policy,
+)
 from speedprior.train.ppo import PPOParams
 
 Prior = Literal["none", "max", "average"]
@@ -59,9 +69,6 @@ class Config(ExperimentConfig):
         return self
 
 
-def _settings(cfg: Config) -> list[tuple[str, float]]:
-    return [(p, 0.0) if p == "none" else (p, s) for p in cfg.priors for s in ([0.0] if p == "none" else cfg.strengths)]
-
 
 def _one_seed(job: tuple) -> dict:
     """Train on region k and test everywhere: job = (config dict, k, prior, strength, seed index)."""
@@ -92,15 +99,16 @@ def _one_seed(job: tuple) -> dict:
 
 
 def run(cfg: Config, ctx) -> dict:
+    settings = prior_settings(cfg.priors, cfg.strengths)
     raw = cfg.model_dump(mode="json")
-    jobs = [(raw, k, prior, strength, i) for k in cfg.regions for prior, strength in _settings(cfg)
+    jobs = [(raw, k, prior, strength, i) for k in cfg.regions for prior, strength in settings
             for i in range(cfg.seeds)]
     results = run_jobs(_one_seed, jobs, cfg.workers, _progress(ctx))
     for r in results:
         ctx.log(**{k: v for k, v in r.items() if k not in ("strip", "compute_by_t")})
     grid: dict = {}
     for k in cfg.regions:
-        for prior, strength in _settings(cfg):
+        for prior, strength in settings:
             seeds = [r for r in results if r["region"] == k and r["prior"] == prior and r["strength"] == strength]
             entry = prior_summary(seeds)
             entry["training_return"] = float(np.mean([s["train_return"] for s in seeds]))
@@ -125,8 +133,7 @@ def _report(cfg: Config, summary: dict, results: list[dict], ctx) -> None:
     for k, by_prior in summary["by_region"].items():
         for prior, by_strength in by_prior.items():
             for strength, e in by_strength.items():
-                d = e["detection"]
-                pr = "/".join("–" if v is None else f"{v:.2f}" for v in (d["precision"], d["recall"]))
+                pr = format_detection(e["detection"])
                 lines.append(f"| {k} | {prior} | {strength} | {e['misbehaving_rate']:.2f} | "
                              f"[{e['ci'][0]:.2f}, {e['ci'][1]:.2f}] | {e['misbehaving_policies']:.2f} | "
                              f"{e['mean_compute']:.0f} | {e['return']:.2f} | {e['training_return']:.2f} | {pr} |")
@@ -143,13 +150,9 @@ def _report(cfg: Config, summary: dict, results: list[dict], ctx) -> None:
     for prior in cfg.priors:
         seeds = [r for r in results if r["region"] == k and r["prior"] == prior
                  and r["strength"] == (0.0 if prior == "none" else strongest)]
-        curves[prior] = {kind: _mean_ragged([r["compute_by_t"][kind] for r in seeds]) for kind in ("test", "training")}
+        curves[prior] = {kind: mean_ragged([r["compute_by_t"][kind] for r in seeds]) for kind in ("test", "training")}
     ctx.save_figure(figures.compute_along(curves), "compute_along_trajectory")
 
-
-def _mean_ragged(rows: list[list[float]]) -> np.ndarray:
-    width = max((len(r) for r in rows), default=0)
-    return np.array([np.mean([r[t] for r in rows if len(r) > t]) for t in range(width)])
 
 
 

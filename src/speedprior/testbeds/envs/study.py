@@ -164,6 +164,22 @@ def interval_over_seeds(values: Sequence[float], seed: int = 0, resamples: int =
     return float(np.quantile(means, 0.025)), float(np.quantile(means, 0.975))
 
 
+def prior_settings(priors, strengths) -> list[tuple[str, float]]:
+    """(prior, strength) of every policy to train: "none" once at strength 0, every other prior at each strength."""
+    return [(p, 0.0) if p == "none" else (p, s) for p in priors for s in ([0.0] if p == "none" else strengths)]
+
+
+def format_detection(detection: dict) -> str:
+    """Detection precision / recall as a report cell ("–" where undefined)."""
+    return "/".join("–" if v is None else f"{v:.2f}" for v in (detection["precision"], detection["recall"]))
+
+
+def mean_ragged(rows: list[list[float]]) -> np.ndarray:
+    """Column means of rows of different lengths (each column over the rows that reach it)."""
+    width = max((len(r) for r in rows), default=0)
+    return np.array([np.mean([r[t] for r in rows if len(r) > t]) for t in range(width)])
+
+
 def prior_summary(seeds: list[dict]) -> dict:
     """The issue's per-prior summary from per-seed results (keys: rate, compute, return, true_return, counts)."""
     rates = [s["rate"] for s in seeds]
