@@ -12,7 +12,6 @@ watch the curves while the run trains.
 from __future__ import annotations
 
 import json
-import os
 import time
 import tomllib
 from datetime import datetime
@@ -20,6 +19,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from speedprior.atomic import write_text_atomic
 from speedprior.errors import ConfigError
 from speedprior.experiments.base import ExperimentConfig, RunContext
 from speedprior.experiments.registry import load_kind
@@ -103,7 +103,7 @@ def run_experiment(config: ExperimentConfig, out_dir: str | Path | None = None, 
         summary = {**summary, "seconds": round(time.perf_counter() - start, 3), "run_dir": str(out)}
         _write_report(config, summary, ctx)
         write_run_report(out, summary=json.loads(dumps(summary)))  # report.html, self-contained
-        _write_atomically(out / "summary.json", dumps(summary, indent=2) + "\n")
+        write_text_atomic(out / "summary.json", dumps(summary, indent=2) + "\n")
     except BaseException as error:  # also Ctrl-C: the directory must say the run did not finish
         reason = "interrupted (Ctrl-C)" if isinstance(error, KeyboardInterrupt) else f"{type(error).__name__}: {error}"
         (out / "FAILED").write_text(f"{reason}\n")
@@ -112,13 +112,6 @@ def run_experiment(config: ExperimentConfig, out_dir: str | Path | None = None, 
         if ctx.tensorboard is not None:
             ctx.tensorboard.close()  # a failed run keeps the curve it logged
     return summary
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write to a temporary file beside `path`, then rename: readers see all of it or nothing."""
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(text)
-    os.replace(partial, path)
 
 
 def _write_report(config: ExperimentConfig, summary: dict, ctx: RunContext) -> None:

@@ -16,8 +16,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from speedprior.atomic import fsync_dir
 from speedprior.errors import ConfigError, UnknownNameError
-from speedprior.results.atomic import fsync_dir
 from speedprior.results.scan import RunRecord, flatten, scan
 
 INDEX = "index.duckdb"

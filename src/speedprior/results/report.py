@@ -18,8 +18,8 @@ from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
 
+from speedprior.atomic import write_text_atomic
 from speedprior.errors import ConfigError
-from speedprior.results.atomic import write_text_atomic
 from speedprior.results.scan import (
     TIMING_KEYS,
     RunRecord,

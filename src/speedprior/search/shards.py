@@ -23,20 +23,17 @@ the first machine in DFS order reaching its maximum (ties go to the lower fronti
 from __future__ import annotations
 
 import concurrent.futures
-import fcntl
 import hashlib
 import json
-import os
 import shutil
-import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from speedprior.atomic import exclusive, write_text_atomic
 from speedprior.errors import BudgetError, ConfigError
 from speedprior.search.enumerate import (
     DEFAULT_BUDGET,
@@ -229,7 +226,7 @@ def enumerate_sharded(plan: ShardPlan, out: str | Path, *, resume: bool = False,
     start = time.perf_counter()
     out = Path(out)
     check_out(out, plan, resume, force)
-    with _exclusive(out):
+    with exclusive(out, LOCK, f"{out} is being enumerated by another process"):
         if force:
             _clear(out)
         _remove_temporaries(out)
@@ -331,41 +328,6 @@ def _clear(out: Path) -> None:
     for name in (MANIFEST, SUMMARY):
         (out / name).unlink(missing_ok=True)
     shutil.rmtree(out / SHARDS, ignore_errors=True)
-
-
-@contextmanager
-def _exclusive(out: Path):
-    """Hold the directory's lock (one driver at a time); the directory is made if missing."""
-    out.mkdir(parents=True, exist_ok=True)
-    with open(out / LOCK, "a") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # released when the driver exits, even on SIGKILL
-        except BlockingIOError:
-            raise ConfigError(f"{out} is being enumerated by another process") from None
-        yield
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file in the same folder, fsync and rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    directory = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(directory)  # the rename itself survives a power cut
-    except OSError:
-        pass
-    finally:
-        os.close(directory)
 
 
 __all__ = ["ShardFailed", "ShardPlan", "ShardTask", "ShardedEnumeration", "check_out", "default_shards",

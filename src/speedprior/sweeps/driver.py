@@ -14,14 +14,12 @@ and no completed trial is lost or run again (tests/sweeps/test_resume.py kills a
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
-from contextlib import contextmanager
 from pathlib import Path
 
+from speedprior.atomic import exclusive, write_text_atomic
 from speedprior.errors import ConfigError
-from speedprior.results.atomic import write_text_atomic
 from speedprior.sweeps.config import SweepConfig, Trial, expand, load_sweep
 from speedprior.sweeps.journal import Journal
 from speedprior.sweeps.trial import TRIALS, is_complete
@@ -55,7 +53,7 @@ def run_sweep(source: str | Path | dict, out: str | Path | None = None, *, worke
     _check_directory(root, record, resume)
     runner = _backend(backend, workers, address)  # a missing extra fails before the directory is made
     try:
-        with _exclusive(root):
+        with exclusive(root, LOCK_FILE, f"sweep directory {root} is being run by another process"):
             _remove_temporaries(root)
             if not (root / SWEEP_FILE).is_file():
                 write_text_atomic(root / SWEEP_FILE, json.dumps(record, indent=1) + "\n")
@@ -73,18 +71,6 @@ def run_sweep(source: str | Path | dict, out: str | Path | None = None, *, worke
         runner.close()
     return {"trials": len(trials), "completed": completed, "failed": len(failed),
             "index": str(index), "report": str(report)}
-
-
-@contextmanager
-def _exclusive(root: Path):
-    """Hold the sweep directory's lock (one driver at a time); made if missing."""
-    root.mkdir(parents=True, exist_ok=True)
-    with open(root / LOCK_FILE, "a") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # released when the driver exits, even on SIGKILL
-        except BlockingIOError:
-            raise ConfigError(f"sweep directory {root} is being run by another process") from None
-        yield
 
 
 def _check_directory(root: Path, record: dict, resume: bool) -> None:

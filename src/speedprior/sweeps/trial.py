@@ -17,7 +17,7 @@ import time
 import traceback
 from pathlib import Path
 
-from speedprior.results.atomic import fsync_dir, write_text_atomic
+from speedprior.atomic import fsync_dir, write_text_atomic
 
 TRIALS = "trials"
 STAGING = ".staging"

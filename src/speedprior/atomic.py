@@ -1,14 +1,21 @@
-"""Writes that a crash cannot leave half done: a temporary file in the same folder, then a rename.
+"""Writes that a crash cannot leave half done, and a lock that keeps a second driver out of a folder.
 
-A reader (or a resumed sweep) sees either the old file or the whole new one, never a prefix,
-even if the writer is killed with SIGKILL between any two instructions.
+A write goes to a temporary file in the same folder, then a rename: a reader (or a resumed sweep
+or enumeration) sees either the old file or the whole new one, never a prefix, even if the
+writer is killed with SIGKILL between any two instructions. `exclusive` holds a folder's lock
+file while a driver writes there; the kernel releases it when the driver exits, even on SIGKILL.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+from speedprior.errors import ConfigError
 
 
 def _umask() -> int:
@@ -56,3 +63,15 @@ def fsync_dir(path: str | Path) -> None:
         pass  # some filesystems refuse fsync on a directory; the rename is still atomic
     finally:
         os.close(fd)
+
+
+@contextmanager
+def exclusive(folder: Path, lock_name: str, busy: str) -> Iterator[None]:
+    """Hold `folder`/`lock_name` (the folder is made if missing); ConfigError(`busy`) if another process holds it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / lock_name, "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ConfigError(busy) from None
+        yield
