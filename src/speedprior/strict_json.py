@@ -1,4 +1,4 @@
-"""Strict JSON for everything the lab writes: CLI output, summary.json, metrics.jsonl.
+"""Strict JSON for everything the lab writes: CLI output, summary.json, metrics.jsonl; and reading JSON lines back.
 
 Strict RFC 8259 JSON that any parser reads: NumPy scalars and arrays become plain numbers and
 lists, NaN becomes null, +inf and -inf become the strings "Infinity" and "-Infinity" (Python's
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import math
-from pathlib import PurePath
+from pathlib import Path, PurePath
 
 
 def to_jsonable(value):
@@ -34,3 +34,16 @@ def to_jsonable(value):
 def dumps(obj, **kwargs) -> str:
     """Strict JSON text of `obj` (see the module docstring for how non-finite numbers are written)."""
     return json.dumps(to_jsonable(obj), allow_nan=False, **kwargs)
+
+
+def read_json_lines(path: str | Path) -> list[dict]:
+    """The JSON objects of a .jsonl file, in order, skipping a line a crash cut short (or that is not an object)."""
+    records = []
+    for line in Path(path).read_text(errors="replace").splitlines():
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(record, dict):
+            records.append(record)
+    return records

@@ -14,12 +14,12 @@ one torch's SummaryWriter wraps, without importing torch). Needs `speedprior[ten
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from pathlib import Path
 
 from speedprior.errors import ConfigError
+from speedprior.strict_json import read_json_lines
 
 STEP_KEYS = ("iteration", "step", "epoch", "phase", "stage", "n_rollouts")
 LOGDIR = "tensorboard"
@@ -53,15 +53,7 @@ def scalars(metrics_path: str | Path) -> list[tuple[str, float, int]]:
 
 def metrics_lines(metrics_path: str | Path) -> list[dict]:
     """The JSON objects of a metrics.jsonl file, skipping a line cut short by a crash."""
-    records = []
-    for line in Path(metrics_path).read_text(errors="replace").splitlines():
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError:
-            continue
-        if isinstance(record, dict):
-            records.append(record)
-    return records
+    return read_json_lines(metrics_path)
 
 
 class ScalarWriter:

@@ -12,6 +12,8 @@ import os
 import time
 from pathlib import Path
 
+from speedprior.strict_json import read_json_lines
+
 JOURNAL = "journal.jsonl"
 
 
@@ -45,12 +47,4 @@ def read_journal(root: Path) -> list[dict]:
     path = Path(root) / JOURNAL
     if not path.is_file():
         return []
-    events = []
-    for line in path.read_text(errors="replace").splitlines():
-        try:
-            event = json.loads(line)
-        except json.JSONDecodeError:
-            continue
-        if isinstance(event, dict):
-            events.append(event)
-    return events
+    return read_json_lines(path)
