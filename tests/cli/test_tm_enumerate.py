@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import speedprior
+from tests import processes
 
 KEYS = ["machines", "halted", "nonhalting", "undecided", "max_steps", "max_steps_machine", "max_ones",
         "max_ones_machine", "seconds", "states", "symbols", "budget"]
@@ -51,27 +52,6 @@ def test_sharded_json_has_the_same_keys_and_numbers_plus_shards_and_out(cli, tmp
     assert code == 0 and "4,057 TNF machines" in text and "5 shards in" in text and "(0 run now" in text
 
 
-def _children(pid: int) -> set[int]:
-    """The processes whose parent is `pid` (from /proc)."""
-    found = set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.add(int(stat.parent.name))
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return Path(f"/proc/{pid}").exists() and "Z" not in Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1][:3]
-
-
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc to find the workers")
 def test_a_kill_at_any_moment_then_resume_loses_and_repeats_no_shard(cli, tmp_path):
     out = tmp_path / "e"
@@ -84,7 +64,7 @@ def test_a_kill_at_any_moment_then_resume_loses_and_repeats_no_shard(cli, tmp_pa
         children: set[int] = set()
         deadline = time.monotonic() + 120
         while driver.poll() is None and time.monotonic() < deadline:
-            children |= _children(driver.pid)
+            children |= processes.children(driver.pid)
             if kill_after == 0 or len(_finished(out)) >= len(seen) + kill_after:
                 break
             time.sleep(0.01)
@@ -97,10 +77,10 @@ def test_a_kill_at_any_moment_then_resume_loses_and_repeats_no_shard(cli, tmp_pa
         seen = finished
         for pid in children:  # the workers die with the driver: no shard is left running
             for _ in range(200):
-                if not _alive(pid):
+                if not processes.alive(pid):
                     break
                 time.sleep(0.05)
-            assert not _alive(pid), f"worker {pid} outlived the killed driver"
+            assert not processes.alive(pid), f"worker {pid} outlived the killed driver"
     assert len(seen) < 64, "the walk finished before the last kill; the test no longer tests a kill"
     resumed = subprocess.run(command, env=_env(), capture_output=True, text=True, timeout=300)
     assert resumed.returncode == 0, resumed.stderr

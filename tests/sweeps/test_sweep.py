@@ -14,6 +14,7 @@ import pytest
 import speedprior
 from speedprior.errors import ConfigError
 from speedprior.sweeps import run_sweep
+from tests import processes
 from tests.sweeps.helpers import TINY_SWEEP, events, summaries, write_sweep
 
 KEYS = {"trials", "completed", "failed", "index", "report"}
@@ -124,27 +125,6 @@ def test_resume_of_a_missing_directory_starts_the_sweep(tmp_path):
     assert (result["trials"], result["completed"]) == (1, 1)
 
 
-def _children(pid: int) -> set[int]:
-    """The processes whose parent is `pid` (from /proc)."""
-    found = set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.add(int(stat.parent.name))
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return Path(f"/proc/{pid}").exists() and "Z" not in Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1][:3]
-
-
 def _finished(root: Path) -> dict[str, tuple]:
     """Trial id -> (inode, metrics.jsonl, trial.json) of every finished trial: what a rerun would change."""
     out = {}
@@ -171,7 +151,7 @@ def test_sigkill_or_ctrl_c_of_the_driver_at_any_moment_then_resume_loses_and_rep
         children: set[int] = set()
         deadline = time.monotonic() + 120
         while driver.poll() is None and time.monotonic() < deadline:
-            children |= _children(driver.pid)
+            children |= processes.children(driver.pid)
             if len(_finished(root)) >= kill_after + len(seen) or kill_after == 0:
                 break
             time.sleep(0.02)
@@ -185,10 +165,10 @@ def test_sigkill_or_ctrl_c_of_the_driver_at_any_moment_then_resume_loses_and_rep
         # The workers die with the driver: none is left running a trial.
         for pid in children:
             for _ in range(200):
-                if not _alive(pid):
+                if not processes.alive(pid):
                     break
                 time.sleep(0.05)
-            assert not _alive(pid), f"worker {pid} outlived the killed driver"
+            assert not processes.alive(pid), f"worker {pid} outlived the killed driver"
     assert len(seen) < 6, "the sweep finished before the last kill; the test no longer tests a kill"
     resumed = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     assert resumed.returncode == 0, resumed.stderr
