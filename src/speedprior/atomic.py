@@ -46,6 +46,11 @@ def write_bytes_atomic(path: str | Path, data: bytes) -> Path:
     return path
 
 
+def is_temporary(path: Path) -> bool:
+    """Whether `path` is the temporary file of an atomic write (left behind if its writer was killed)."""
+    return path.name.startswith(".") and path.name.endswith(".tmp")
+
+
 def write_text_atomic(path: str | Path, text: str) -> Path:
     """Write UTF-8 `text` to `path` atomically."""
     return write_bytes_atomic(path, text.encode("utf-8"))

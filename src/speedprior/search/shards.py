@@ -33,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from speedprior.atomic import exclusive, write_text_atomic
+from speedprior.atomic import exclusive, is_temporary, write_text_atomic
 from speedprior.errors import BudgetError, ConfigError
 from speedprior.search.enumerate import (
     DEFAULT_BUDGET,
@@ -308,18 +308,14 @@ def _read_result(out: Path, task: ShardTask) -> dict | None:
 
 def _contents(out: Path) -> list[Path]:
     """What the directory holds besides the lock and the temporary files a killed writer leaves."""
-    return [p for p in out.iterdir() if p.name != LOCK and not _is_temporary(p)]
-
-
-def _is_temporary(path: Path) -> bool:
-    return path.name.startswith(".") and path.name.endswith(".tmp")
+    return [p for p in out.iterdir() if p.name != LOCK and not is_temporary(p)]
 
 
 def _remove_temporaries(out: Path) -> None:
     for folder in (out, out / SHARDS):
         if folder.is_dir():
             for path in folder.iterdir():
-                if _is_temporary(path) and path.is_file():
+                if is_temporary(path) and path.is_file():
                     path.unlink(missing_ok=True)
 
 

@@ -18,7 +18,7 @@ import json
 import os
 from pathlib import Path
 
-from speedprior.atomic import exclusive, write_text_atomic
+from speedprior.atomic import exclusive, is_temporary, write_text_atomic
 from speedprior.errors import ConfigError
 from speedprior.sweeps.config import SweepConfig, Trial, expand, load_sweep
 from speedprior.sweeps.journal import Journal
@@ -100,7 +100,7 @@ def _check_directory(root: Path, record: dict, resume: bool) -> None:
 
 def _is_temporary(path: Path) -> bool:
     """A file an atomic write or an index build was making when its process was killed."""
-    return path.name.startswith(".") and (path.name.endswith(".tmp") or path.name.startswith(".index."))
+    return is_temporary(path) or path.name.startswith(".index.")
 
 
 def _remove_temporaries(root: Path) -> None:
